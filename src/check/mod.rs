@@ -1,0 +1,767 @@
+//! Checking raw sheets against the schemas: which schema a sheet follows (from its
+//! headers), what each cell means (typed values), and the rules across fields.
+//!
+//! Every row read ends up either accepted or rejected with at least one located
+//! diagnostic; nothing is dropped silently.
+
+pub mod cells;
+mod rules;
+
+use crate::diagnostic::{cell_name, Code, Diagnostic, Location};
+use crate::fold::fold;
+use crate::network::Network;
+use crate::read::{RawCell, RawRow, RawSheet};
+use crate::schema::{Field, FieldType, Schema, SchemaSet};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+use std::str::FromStr;
+
+pub use rules::check_across_files;
+
+/// How many rows from the top of a sheet may hold titles before the header.
+const HEADER_SEARCH_ROWS: usize = 30;
+/// At least this many columns must be recognised for a row to be taken as the header.
+const MIN_MATCHED_HEADERS: usize = 3;
+
+/// A typed value of one field.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(untagged)]
+pub enum Value {
+    Missing,
+    Text(String),
+    Integer(i64),
+    Decimal(Decimal),
+    Date(NaiveDate),
+    Year(i32),
+    /// A category, as its canonical label in the schema.
+    Category(&'static str),
+    /// A member commune, as its INSEE code.
+    Commune(String),
+}
+
+impl Value {
+    /// Whether no value was given.
+    pub fn is_missing(&self) -> bool {
+        matches!(self, Value::Missing)
+    }
+
+    pub fn as_date(&self) -> Option<NaiveDate> {
+        match self {
+            Value::Date(date) => Some(*date),
+            _ => None,
+        }
+    }
+
+    pub fn as_decimal(&self) -> Option<Decimal> {
+        match self {
+            Value::Decimal(decimal) => Some(*decimal),
+            Value::Integer(integer) => Some(Decimal::from(*integer)),
+            _ => None,
+        }
+    }
+
+    pub fn as_integer(&self) -> Option<i64> {
+        match self {
+            Value::Integer(integer) => Some(*integer),
+            Value::Year(year) => Some(i64::from(*year)),
+            _ => None,
+        }
+    }
+
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Value::Text(text) | Value::Commune(text) => Some(text),
+            Value::Category(label) => Some(label),
+            _ => None,
+        }
+    }
+}
+
+/// One data row after typing. `row` is 0-based, as in [`RawRow`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    pub row: u32,
+    pub values: Vec<Value>,
+    pub rejected: bool,
+}
+
+/// A column of the sheet bound to a schema field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    /// 0-based column index in the sheet.
+    pub index: u32,
+    /// The header as written.
+    pub header: String,
+}
+
+/// A sheet recognised as following a schema, with its typed rows.
+#[derive(Debug, Clone)]
+pub struct CheckedSheet {
+    pub file: String,
+    pub sheet: Option<String>,
+    pub schema: &'static Schema,
+    /// The column bound to each field of the schema (same order as `schema.fields`).
+    pub columns: Vec<Option<Column>>,
+    /// 0-based row of the header.
+    pub header_row: u32,
+    pub records: Vec<Record>,
+    /// Rows excluded as totals (not data).
+    pub total_rows: usize,
+}
+
+impl CheckedSheet {
+    /// The location of a field's cell in a row.
+    pub fn cell_location(&self, row: u32, field: usize) -> Location {
+        let mut location = Location::file(&self.file).with_sheet(self.sheet.as_deref());
+        location.ligne = Some(row + 1);
+        location.champ = Some(self.schema.fields[field].name.clone());
+        if let Some(Some(column)) = self.columns.get(field) {
+            location.cellule = Some(cell_name(row, column.index));
+            location.entete = Some(column.header.clone());
+        }
+        location
+    }
+
+    /// Rows read (excluding the header, blank rows and total rows).
+    pub fn rows_read(&self) -> usize {
+        self.records.len()
+    }
+
+    /// Rows accepted.
+    pub fn rows_accepted(&self) -> usize {
+        self.records
+            .iter()
+            .filter(|record| !record.rejected)
+            .count()
+    }
+}
+
+/// What happened to a sheet.
+#[derive(Debug, Clone)]
+pub enum SheetOutcome {
+    Checked(Box<CheckedSheet>),
+    /// No header matched any schema: the sheet is skipped with a note.
+    Skipped,
+}
+
+/// Checks sheets against the schemas, for one network.
+pub struct Checker<'a> {
+    schemas: &'static SchemaSet,
+    network: &'a Network,
+    communes: HashMap<String, String>,
+}
+
+fn header_text(cell: &RawCell) -> Option<String> {
+    match cell {
+        RawCell::Text(text) if !text.trim().is_empty() => Some(text.trim().to_string()),
+        RawCell::Number(number) => Some(cells::number_as_text(*number)),
+        _ => None,
+    }
+}
+
+fn is_total_row(row: &RawRow) -> bool {
+    row.cells
+        .iter()
+        .find(|cell| !cell.is_empty())
+        .is_some_and(|cell| matches!(cell, RawCell::Text(text) if fold(text).starts_with("total")))
+}
+
+/// Up to three labels, quoted, as a French list.
+fn quoted_list(labels: &[String]) -> String {
+    labels
+        .iter()
+        .map(|label| format!("« {label} »"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The closest label, when it is close enough to be a typing mistake.
+pub fn nearest<'l>(text: &str, labels: impl IntoIterator<Item = &'l String>) -> Option<&'l String> {
+    let folded = fold(text);
+    labels
+        .into_iter()
+        .map(|label| {
+            (
+                strsim::normalized_damerau_levenshtein(&folded, &fold(label)),
+                label,
+            )
+        })
+        .filter(|(similarity, _)| *similarity >= 0.6)
+        .max_by(|left, right| left.0.total_cmp(&right.0))
+        .map(|(_, label)| label)
+}
+
+impl<'a> Checker<'a> {
+    pub fn new(schemas: &'static SchemaSet, network: &'a Network) -> Self {
+        let mut communes = HashMap::new();
+        for member in &network.membres {
+            communes.insert(member.code.clone(), member.code.clone());
+            communes.insert(fold(&member.nom), member.code.clone());
+        }
+        Checker {
+            schemas,
+            network,
+            communes,
+        }
+    }
+
+    pub fn network(&self) -> &Network {
+        self.network
+    }
+
+    pub fn schemas(&self) -> &'static SchemaSet {
+        self.schemas
+    }
+
+    /// Finds the header row and its schema: the row, among the first ones, where most
+    /// headers match one schema's fields.
+    fn find_header(&self, sheet: &RawSheet) -> Option<(usize, &'static Schema)> {
+        let mut best: Option<(usize, usize, &'static Schema)> = None;
+        for (position, row) in sheet.rows.iter().enumerate().take(HEADER_SEARCH_ROWS) {
+            let headers: Vec<String> = row.cells.iter().filter_map(header_text).collect();
+            if headers.len() < MIN_MATCHED_HEADERS {
+                continue;
+            }
+            for schema in &self.schemas.schemas {
+                let mut matched: Vec<usize> = headers
+                    .iter()
+                    .filter_map(|header| schema.match_header(header))
+                    .collect();
+                matched.sort_unstable();
+                matched.dedup();
+                let score = matched.len();
+                if score >= MIN_MATCHED_HEADERS
+                    && best.is_none_or(|(best_score, _, _)| score > best_score)
+                {
+                    best = Some((score, position, schema));
+                }
+            }
+        }
+        best.map(|(_, position, schema)| (position, schema))
+    }
+
+    /// Checks one sheet; every problem goes to `diagnostics`.
+    pub fn check_sheet(
+        &self,
+        file: &str,
+        sheet: &RawSheet,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> SheetOutcome {
+        let sheet_location = Location::file(file).with_sheet(sheet.name.as_deref());
+        let Some((header_position, schema)) = self.find_header(sheet) else {
+            if !sheet.rows.is_empty() || sheet.name.is_none() {
+                diagnostics.push(
+                    Diagnostic::new(Code::N001, sheet_location, "feuille ignorée : aucune ligne d'en-têtes ne correspond à un modèle (demandes, grille, dépenses, temps de personnel, contexte)")
+                        .hint("si cette feuille contient des données, vérifiez que ses en-têtes sont ceux du modèle (observatoire modeles)"),
+                );
+            }
+            return SheetOutcome::Skipped;
+        };
+        let header_row = &sheet.rows[header_position];
+        let mut columns: Vec<Option<Column>> = vec![None; schema.fields.len()];
+        let mut age_column: Option<Column> = None;
+        let mut sheet_rejected = false;
+        for (index, cell) in header_row.cells.iter().enumerate() {
+            let Some(header) = header_text(cell) else {
+                continue;
+            };
+            let index = u32::try_from(index).unwrap_or(u32::MAX);
+            let mut location = sheet_location.clone();
+            location.ligne = Some(header_row.index + 1);
+            location.cellule = Some(cell_name(header_row.index, index));
+            location.entete = Some(header.clone());
+            if let Some(field) = schema.match_header(&header) {
+                location.champ = Some(schema.fields[field].name.clone());
+                if let Some(existing) = &columns[field] {
+                    diagnostics.push(
+                        Diagnostic::new(Code::E012, location, format!(
+                            "la colonne « {header} » correspond au champ {} déjà lu dans la colonne « {} » ({}) : elle est ignorée",
+                            schema.fields[field].name, existing.header, cell_name(header_row.index, existing.index)
+                        ))
+                        .value(header.clone())
+                        .hint("supprimez ou renommez l'une des deux colonnes"),
+                    );
+                    sheet_rejected = true;
+                } else {
+                    columns[field] = Some(Column { index, header });
+                }
+            } else if schema.is_age_header(&header) {
+                age_column = Some(Column { index, header });
+            } else if let Some(category) = self.schemas.identifying_category(&header) {
+                diagnostics.push(
+                    Diagnostic::new(Code::E010, location, format!(
+                        "la colonne « {header} » contient des données identifiantes ({}) qui ne doivent pas quitter le CCAS",
+                        category.libelle
+                    ))
+                    .value(header.clone())
+                    .hint("n'envoyez que le fichier anonymisé : « observatoire anonymiser » retire ces colonnes et remplace le foyer par un pseudonyme"),
+                );
+                sheet_rejected = true;
+            } else {
+                diagnostics.push(
+                    Diagnostic::new(Code::W001, location, format!("colonne « {header} » inconnue du modèle {} : elle est ignorée", schema.name))
+                        .value(header.clone())
+                        .hint(match nearest(&header, schema.fields.iter().map(|field| &field.title)) {
+                            Some(title) => format!("vouliez-vous dire « {title} » ?"),
+                            None => "si elle doit être lue, renommez-la comme dans le modèle (observatoire modeles)".to_string(),
+                        }),
+                );
+            }
+        }
+        let age_bands_into = schema
+            .age_field
+            .as_ref()
+            .and_then(|age| schema.field_index(&age.bands_into));
+        let mut missing_required = false;
+        for (field_index, field) in schema.fields.iter().enumerate() {
+            let banded_by_age = Some(field_index) == age_bands_into && age_column.is_some();
+            if field.required() && columns[field_index].is_none() && !banded_by_age {
+                let mut location = sheet_location.clone();
+                location.ligne = Some(header_row.index + 1);
+                location.champ = Some(field.name.clone());
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::E011,
+                        location,
+                        format!(
+                            "la colonne obligatoire « {} » ({}) est absente",
+                            field.title, field.name
+                        ),
+                    )
+                    .hint(format!(
+                        "ajoutez une colonne intitulée « {} » sur la ligne des en-têtes",
+                        field.title
+                    )),
+                );
+                missing_required = true;
+            }
+        }
+        sheet_rejected |= missing_required;
+
+        let mut checked = CheckedSheet {
+            file: file.to_string(),
+            sheet: sheet.name.clone(),
+            schema,
+            columns,
+            header_row: header_row.index,
+            records: Vec::new(),
+            total_rows: 0,
+        };
+        let mut data_rows: Vec<&RawRow> = sheet.rows[header_position + 1..]
+            .iter()
+            .filter(|row| !row.is_blank())
+            .collect();
+        while data_rows.last().is_some_and(|row| is_total_row(row)) {
+            if let Some(row) = data_rows.pop() {
+                let mut location = sheet_location.clone();
+                location.ligne = Some(row.index + 1);
+                diagnostics.push(Diagnostic::new(
+                    Code::N002,
+                    location,
+                    "ligne de total exclue : ce n'est pas une donnée",
+                ));
+                checked.total_rows += 1;
+            }
+        }
+        checked.records.reserve(data_rows.len());
+        for row in data_rows {
+            let mut record = self.check_row(
+                &checked,
+                row,
+                sheet.is_1904,
+                age_column.as_ref(),
+                age_bands_into,
+                diagnostics,
+            );
+            record.rejected |= sheet_rejected;
+            checked.records.push(record);
+        }
+        SheetOutcome::Checked(Box::new(checked))
+    }
+
+    fn check_row(
+        &self,
+        sheet: &CheckedSheet,
+        row: &RawRow,
+        is_1904: bool,
+        age_column: Option<&Column>,
+        age_bands_into: Option<usize>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Record {
+        let schema = sheet.schema;
+        let mut record = Record {
+            row: row.index,
+            values: vec![Value::Missing; schema.fields.len()],
+            rejected: false,
+        };
+        for (field_index, column) in sheet.columns.iter().enumerate() {
+            let Some(column) = column else { continue };
+            let cell = row.cell(column.index as usize);
+            let field = &schema.fields[field_index];
+            match self.parse_cell(schema, field_index, field, cell, is_1904) {
+                Ok((value, warning)) => {
+                    if let Some(warning) = warning {
+                        diagnostics.push(
+                            warning.located(sheet.cell_location(row.index, field_index), cell),
+                        );
+                    }
+                    record.values[field_index] = value;
+                }
+                Err(problem) => {
+                    diagnostics
+                        .push(problem.located(sheet.cell_location(row.index, field_index), cell));
+                    record.rejected = true;
+                }
+            }
+        }
+        if let (Some(column), Some(target)) = (age_column, age_bands_into) {
+            if record.values[target].is_missing() {
+                let cell = row.cell(column.index as usize);
+                if !cell.is_empty() {
+                    let age = match cell {
+                        RawCell::Number(number) if number.fract() == 0.0 => Some(*number as i64),
+                        RawCell::Text(text) => text
+                            .trim()
+                            .trim_end_matches("ans")
+                            .trim()
+                            .parse::<i64>()
+                            .ok(),
+                        _ => None,
+                    };
+                    match age.and_then(cells::age_band) {
+                        Some(band) => record.values[target] = Value::Category(band),
+                        None => {
+                            let mut location =
+                                Location::file(&sheet.file).with_sheet(sheet.sheet.as_deref());
+                            location.ligne = Some(row.index + 1);
+                            location.cellule = Some(cell_name(row.index, column.index));
+                            location.entete = Some(column.header.clone());
+                            location.champ = Some("age".to_string());
+                            diagnostics.push(
+                                Diagnostic::new(Code::E025, location, "âge invalide : un nombre entier d'années entre 0 et 120 est attendu")
+                                    .value(cell.shown())
+                                    .hint("saisissez l'âge en années (par exemple 47), ou la tranche d'âge"),
+                            );
+                            record.rejected = true;
+                        }
+                    }
+                }
+            }
+        }
+        for (field_index, field) in schema.fields.iter().enumerate() {
+            let is_bound = sheet.columns[field_index].is_some()
+                || (Some(field_index) == age_bands_into && age_column.is_some());
+            if field.required() && is_bound && record.values[field_index].is_missing() {
+                let cell_was_empty = sheet.columns[field_index]
+                    .as_ref()
+                    .is_none_or(|column| row.cell(column.index as usize).is_empty());
+                if cell_was_empty {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Code::E020,
+                            sheet.cell_location(row.index, field_index),
+                            format!("valeur obligatoire manquante : « {} »", field.title),
+                        )
+                        .hint(if field.description.is_empty() {
+                            format!("renseignez « {} »", field.title)
+                        } else {
+                            field.description.clone()
+                        }),
+                    );
+                    record.rejected = true;
+                }
+            } else if !is_bound && field.required() {
+                record.rejected = true;
+            }
+        }
+        rules::check_row(self, sheet, &mut record, diagnostics);
+        record
+    }
+
+    /// The code of a member commune from a code or a name, after folding.
+    pub fn commune_code(&self, text: &str) -> Option<&str> {
+        let trimmed = text.trim();
+        if let Some(code) = self.communes.get(trimmed) {
+            return Some(code);
+        }
+        self.communes.get(&fold(trimmed)).map(String::as_str)
+    }
+
+    fn parse_cell(
+        &self,
+        schema: &'static Schema,
+        field_index: usize,
+        field: &Field,
+        cell: &RawCell,
+        is_1904: bool,
+    ) -> Result<(Value, Option<Problem>), Problem> {
+        match cell {
+            RawCell::Empty => return Ok((Value::Missing, None)),
+            RawCell::Text(text) if text.trim().is_empty() => return Ok((Value::Missing, None)),
+            RawCell::Error(error) => {
+                return Err(Problem::new(Code::E027, format!("la cellule affiche l'erreur {error} au lieu d'une valeur"))
+                    .hint("corrigez la formule ou remplacez-la par la valeur, puis enregistrez"))
+            }
+            RawCell::FormulaWithoutValue(_) => {
+                return Err(Problem::new(Code::E026, "la cellule contient une formule dont le résultat n'a jamais été calculé ni enregistré")
+                    .hint("ouvrez le fichier dans votre tableur (Excel ou LibreOffice), laissez-le recalculer, puis enregistrez-le avant de l'envoyer"))
+            }
+            _ => {}
+        }
+        if field.is_commune() {
+            return self.parse_commune(cell).map(|value| (value, None));
+        }
+        let static_field: &'static Field = &schema.fields[field_index];
+        if let Some(categories) = static_field.categories() {
+            let text = cell.shown();
+            return match schema.match_category(field_index, &text) {
+                Some(position) => Ok((Value::Category(categories[position].as_str()), None)),
+                None => {
+                    let hint = match nearest(&text, categories) {
+                        Some(label) => format!(
+                            "vouliez-vous dire « {label} » ? valeurs possibles : {}",
+                            quoted_list(categories)
+                        ),
+                        None => format!("valeurs possibles : {}", quoted_list(categories)),
+                    };
+                    Err(Problem::new(
+                        Code::E023,
+                        format!(
+                            "« {} » n'est pas une valeur de la liste de « {} »",
+                            text.trim(),
+                            field.title
+                        ),
+                    )
+                    .hint(hint))
+                }
+            };
+        }
+        let value = match field.field_type {
+            FieldType::String => Value::Text(cell.shown().trim().to_string()),
+            FieldType::Integer => {
+                let number =
+                    number_of(cell).ok_or_else(|| expected_number(field, "un nombre entier"))?;
+                if !number.fract().is_zero() {
+                    return Err(expected_number(field, "un nombre entier"));
+                }
+                let integer = i64::try_from(number)
+                    .map_err(|_| expected_number(field, "un nombre entier"))?;
+                Value::Integer(integer)
+            }
+            FieldType::Number => {
+                let number = number_of(cell).ok_or_else(|| {
+                    expected_number(
+                        field,
+                        if field.is_money() {
+                            "un montant en euros"
+                        } else {
+                            "un nombre"
+                        },
+                    )
+                })?;
+                if field.is_money() {
+                    let rounded = number.round_dp_with_strategy(
+                        2,
+                        rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+                    );
+                    let noise = (rounded - number).abs() < Decimal::new(1, 6);
+                    if rounded != number && !noise {
+                        check_bounds(field, rounded)?;
+                        return Ok((
+                            Value::Decimal(money(rounded)),
+                            Some(
+                                Problem::new(
+                                    Code::W004,
+                                    format!(
+                                        "montant arrondi au centime : {}",
+                                        crate::render::french_money(rounded)
+                                    ),
+                                )
+                                .hint(
+                                    "saisissez les montants en euros avec au plus deux décimales",
+                                ),
+                            ),
+                        ));
+                    }
+                    Value::Decimal(money(rounded))
+                } else {
+                    Value::Decimal(number.normalize())
+                }
+            }
+            FieldType::Date => {
+                let date = match cell {
+                    RawCell::Date(date) => Some(*date),
+                    RawCell::Number(serial) => cells::date_from_serial(*serial, is_1904),
+                    RawCell::Text(text) => cells::parse_date_text(text),
+                    _ => None,
+                }
+                .ok_or_else(|| {
+                    Problem::new(
+                        Code::E022,
+                        format!("« {} » n'est pas une date", cell.shown().trim()),
+                    )
+                    .hint("saisissez une date au format jj/mm/aaaa, par exemple 03/02/2024")
+                })?;
+                if !cells::is_plausible_date(date) {
+                    return Err(Problem::new(
+                        Code::E022,
+                        format!("date improbable : {}", date.format("%d/%m/%Y")),
+                    )
+                    .hint("vérifiez l'année (entre 2000 et 2100)"));
+                }
+                Value::Date(date)
+            }
+            FieldType::Year => {
+                let number = number_of(cell)
+                    .ok_or_else(|| expected_number(field, "une année sur quatre chiffres"))?;
+                let year = i64::try_from(number)
+                    .ok()
+                    .filter(|year| (1990..=2100).contains(year) && number.fract().is_zero());
+                match year.and_then(|year| i32::try_from(year).ok()) {
+                    Some(year) => Value::Year(year),
+                    None => {
+                        return Err(Problem::new(
+                            Code::E025,
+                            format!("année improbable : {}", cell.shown().trim()),
+                        )
+                        .hint("saisissez une année sur quatre chiffres, par exemple 2024"))
+                    }
+                }
+            }
+        };
+        if let Some(number) = value.as_decimal() {
+            check_bounds(field, number)?;
+        }
+        Ok((value, None))
+    }
+
+    fn parse_commune(&self, cell: &RawCell) -> Result<Value, Problem> {
+        let text = match cell {
+            RawCell::Number(number) if number.fract() == 0.0 && *number >= 0.0 => {
+                format!("{:05}", *number as i64)
+            }
+            other => other.shown(),
+        };
+        if let Some(code) = self.commune_code(&text) {
+            return Ok(Value::Commune(code.to_string()));
+        }
+        let names: Vec<String> = self
+            .network
+            .membres
+            .iter()
+            .map(|member| member.nom.clone())
+            .collect();
+        let listed = self
+            .network
+            .membres
+            .iter()
+            .map(|member| format!("{} ({})", member.nom, member.code))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let hint = match nearest(&text, &names) {
+            Some(name) => format!("vouliez-vous dire « {name} » ? communes du réseau : {listed}"),
+            None => format!("communes du réseau : {listed} ; si une commune a rejoint le réseau, ajoutez-la dans reseau.toml"),
+        };
+        Err(Problem::new(
+            Code::E024,
+            format!("« {} » n'est pas une commune du réseau", text.trim()),
+        )
+        .hint(hint))
+    }
+}
+
+/// Euros with exactly two decimals, so that equal amounts print the same.
+pub fn money(amount: Decimal) -> Decimal {
+    let mut cents =
+        amount.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    cents.rescale(2);
+    cents
+}
+
+fn number_of(cell: &RawCell) -> Option<Decimal> {
+    match cell {
+        RawCell::Number(number) => cells::decimal_from_f64(*number),
+        RawCell::Text(text) => cells::parse_decimal_text(text),
+        RawCell::Bool(_) | RawCell::Date(_) => None,
+        _ => None,
+    }
+}
+
+fn expected_number(field: &Field, what: &str) -> Problem {
+    Problem::new(
+        Code::E021,
+        format!("{what} est attendu pour « {} »", field.title),
+    )
+    .hint(if field.is_money() {
+        "saisissez un montant comme 1234,50 (le symbole € est accepté)".to_string()
+    } else {
+        "saisissez un nombre, sans texte".to_string()
+    })
+}
+
+fn check_bounds(field: &Field, number: Decimal) -> Result<(), Problem> {
+    let bound = |value: &Option<serde_json::Number>| {
+        value
+            .as_ref()
+            .and_then(|number| Decimal::from_str(&number.to_string()).ok())
+    };
+    let minimum = bound(&field.constraints.minimum);
+    let maximum = bound(&field.constraints.maximum);
+    let shown = crate::render::french_decimal(number);
+    if let Some(minimum) = minimum.filter(|minimum| number < *minimum) {
+        return Err(Problem::new(
+            Code::E025,
+            format!(
+                "{shown} est inférieur au minimum autorisé pour « {} » ({})",
+                field.title,
+                crate::render::french_decimal(minimum)
+            ),
+        )
+        .hint(field.description.clone()));
+    }
+    if let Some(maximum) = maximum.filter(|maximum| number > *maximum) {
+        return Err(Problem::new(
+            Code::E025,
+            format!(
+                "{shown} dépasse le maximum autorisé pour « {} » ({})",
+                field.title,
+                crate::render::french_decimal(maximum)
+            ),
+        )
+        .hint(field.description.clone()));
+    }
+    Ok(())
+}
+
+/// A problem with a cell, before its location is known.
+#[derive(Debug)]
+pub(crate) struct Problem {
+    code: Code,
+    message: String,
+    hint: Option<String>,
+}
+
+impl Problem {
+    fn new(code: Code, message: impl Into<String>) -> Self {
+        Problem {
+            code,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    fn hint(mut self, hint: impl Into<String>) -> Self {
+        let hint = hint.into();
+        if !hint.is_empty() {
+            self.hint = Some(hint);
+        }
+        self
+    }
+
+    fn located(self, location: Location, cell: &RawCell) -> Diagnostic {
+        let mut diagnostic = Diagnostic::new(self.code, location, self.message).value(cell.shown());
+        diagnostic.aide = self.hint;
+        diagnostic
+    }
+}

@@ -1,0 +1,329 @@
+//! Writing typed tables as the spreadsheets people send: xlsx (rust_xlsxwriter), ods
+//! (spreadsheet-ods) and `;`-separated csv in UTF-8 or Windows-1252, with the human
+//! touches of real files (a title row above the header, a total row, dates typed as text).
+
+use crate::check::Value;
+use crate::schema::Schema;
+use chrono::Datelike;
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
+
+/// The file format and encoding of a written table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableFormat {
+    Xlsx,
+    Ods,
+    /// `;`-separated, UTF-8 with a byte-order mark.
+    CsvUtf8,
+    /// `;`-separated, Windows-1252 (French Excel's « CSV (séparateur point-virgule) »).
+    CsvWindows1252,
+}
+
+impl TableFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            TableFormat::Xlsx => "xlsx",
+            TableFormat::Ods => "ods",
+            TableFormat::CsvUtf8 | TableFormat::CsvWindows1252 => "csv",
+        }
+    }
+}
+
+/// How dates are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateStyle {
+    /// Date cells (text `03/02/2024` in csv).
+    Cells,
+    /// A mix, as agents type them: mostly date cells, some `03/02/2024` and some
+    /// `3 février 2024` typed as text.
+    Mixed,
+}
+
+/// The presentation of a written table.
+#[derive(Debug, Clone)]
+pub struct TableStyle {
+    pub format: TableFormat,
+    pub sheet_name: String,
+    /// A title written above the header (merged across the columns in workbooks).
+    pub title: Option<String>,
+    /// A `Total` row after the data.
+    pub total_row: bool,
+    pub dates: DateStyle,
+}
+
+/// Why a table could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("écriture xlsx impossible : {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    #[error("écriture ods impossible : {0}")]
+    Ods(String),
+    #[error("écriture csv impossible : {0}")]
+    Csv(String),
+}
+
+const MONTH_NAMES: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
+/// A date as an agent types it: `03/02/2024`, or `3 février 2024` in long form.
+pub fn date_as_typed(date: chrono::NaiveDate, long: bool) -> String {
+    if long {
+        format!(
+            "{} {} {}",
+            date.day(),
+            MONTH_NAMES[date.month0() as usize],
+            date.year()
+        )
+    } else {
+        date.format("%d/%m/%Y").to_string()
+    }
+}
+
+/// A cell to write, independent of the format.
+enum OutCell {
+    Empty,
+    Text(String),
+    Number(f64),
+    Date(chrono::NaiveDate),
+}
+
+fn out_cell(value: &Value, row: usize, dates: DateStyle) -> OutCell {
+    match value {
+        Value::Missing => OutCell::Empty,
+        Value::Text(text) | Value::Commune(text) => OutCell::Text(text.clone()),
+        Value::Category(label) => OutCell::Text((*label).to_string()),
+        Value::Integer(integer) => OutCell::Number(*integer as f64),
+        Value::Year(year) => OutCell::Number(f64::from(*year)),
+        // The spreadsheet itself stores binary floats; the reader turns them back into
+        // the same decimals (shortest representation).
+        Value::Decimal(decimal) => decimal
+            .to_string()
+            .parse::<f64>()
+            .map_or(OutCell::Empty, OutCell::Number),
+        Value::Date(date) => match dates {
+            DateStyle::Mixed if row % 7 == 3 => OutCell::Text(date_as_typed(*date, false)),
+            DateStyle::Mixed if row % 11 == 5 => OutCell::Text(date_as_typed(*date, true)),
+            _ => OutCell::Date(*date),
+        },
+    }
+}
+
+fn csv_text(value: &Value, row: usize, dates: DateStyle) -> String {
+    match value {
+        Value::Decimal(decimal) => decimal.to_string().replace('.', ","),
+        Value::Date(date) => date_as_typed(*date, dates == DateStyle::Mixed && row % 11 == 5),
+        other => match out_cell(other, row, dates) {
+            OutCell::Empty => String::new(),
+            OutCell::Text(text) => text,
+            OutCell::Number(number) => crate::check::cells::number_as_text(number),
+            OutCell::Date(date) => date_as_typed(date, false),
+        },
+    }
+}
+
+/// The sum of a money column, for the total row.
+fn column_total(rows: &[Vec<Value>], column: usize) -> rust_decimal::Decimal {
+    rows.iter()
+        .filter_map(|row| row.get(column).and_then(Value::as_decimal))
+        .sum()
+}
+
+/// Writes `rows` (values in the schema's field order) as a file's bytes.
+pub fn write_table(
+    schema: &Schema,
+    rows: &[Vec<Value>],
+    style: &TableStyle,
+) -> Result<Vec<u8>, WriteError> {
+    match style.format {
+        TableFormat::Xlsx => write_xlsx(schema, rows, style),
+        TableFormat::Ods => write_ods(schema, rows, style),
+        TableFormat::CsvUtf8 | TableFormat::CsvWindows1252 => write_csv(schema, rows, style),
+    }
+}
+
+fn money_columns(schema: &Schema) -> Vec<usize> {
+    schema
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(_, field)| field.is_money())
+        .map(|(index, _)| index)
+        .collect()
+}
+
+fn write_xlsx(
+    schema: &Schema,
+    rows: &[Vec<Value>],
+    style: &TableStyle,
+) -> Result<Vec<u8>, WriteError> {
+    let mut workbook = Workbook::new();
+    // A fixed creation date keeps the same inputs giving the same bytes.
+    workbook.set_properties(
+        &DocProperties::new().set_creation_datetime(&ExcelDateTime::from_ymd(2024, 1, 1)?),
+    );
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(&style.sheet_name)?;
+    let date_format = Format::new().set_num_format("dd/mm/yyyy");
+    let header_format = Format::new().set_bold().set_text_wrap();
+    let title_format = Format::new().set_bold().set_font_size(14);
+    let mut row_index: u32 = 0;
+    if let Some(title) = &style.title {
+        let last_column = u16::try_from(schema.fields.len().saturating_sub(1))
+            .unwrap_or(0)
+            .max(1);
+        sheet.merge_range(0, 0, 0, last_column, title, &title_format)?;
+        row_index = 2;
+    }
+    for (column, field) in schema.fields.iter().enumerate() {
+        let column = u16::try_from(column).unwrap_or(u16::MAX);
+        sheet.write_string_with_format(row_index, column, &field.title, &header_format)?;
+        sheet.set_column_width(column, 16)?;
+    }
+    row_index += 1;
+    for (position, row) in rows.iter().enumerate() {
+        for (column, value) in row.iter().enumerate() {
+            let column = u16::try_from(column).unwrap_or(u16::MAX);
+            match out_cell(value, position, style.dates) {
+                OutCell::Empty => {}
+                OutCell::Text(text) => {
+                    sheet.write_string(row_index, column, &text)?;
+                }
+                OutCell::Number(number) => {
+                    sheet.write_number(row_index, column, number)?;
+                }
+                OutCell::Date(date) => {
+                    let excel_date = ExcelDateTime::from_ymd(
+                        u16::try_from(date.year()).unwrap_or(1900),
+                        date.month() as u8,
+                        date.day() as u8,
+                    )?;
+                    sheet.write_datetime_with_format(
+                        row_index,
+                        column,
+                        &excel_date,
+                        &date_format,
+                    )?;
+                }
+            }
+        }
+        row_index += 1;
+    }
+    if style.total_row {
+        sheet.write_string(row_index, 0, format!("Total : {} lignes", rows.len()))?;
+        for column in money_columns(schema) {
+            let total = column_total(rows, column);
+            if let Ok(number) = total.to_string().parse::<f64>() {
+                sheet.write_number(row_index, u16::try_from(column).unwrap_or(u16::MAX), number)?;
+            }
+        }
+    }
+    Ok(workbook.save_to_buffer()?)
+}
+
+fn write_ods(
+    schema: &Schema,
+    rows: &[Vec<Value>],
+    style: &TableStyle,
+) -> Result<Vec<u8>, WriteError> {
+    use spreadsheet_ods::{Sheet, WorkBook};
+    let mut book = WorkBook::new_empty();
+    let mut sheet = Sheet::new(style.sheet_name.as_str());
+    let mut row_index: u32 = 0;
+    if let Some(title) = &style.title {
+        sheet.set_value(0, 0, title.as_str());
+        row_index = 2;
+    }
+    for (column, field) in schema.fields.iter().enumerate() {
+        sheet.set_value(row_index, column as u32, field.title.as_str());
+    }
+    row_index += 1;
+    for (position, row) in rows.iter().enumerate() {
+        for (column, value) in row.iter().enumerate() {
+            let column = column as u32;
+            match out_cell(value, position, style.dates) {
+                OutCell::Empty => {}
+                OutCell::Text(text) => sheet.set_value(row_index, column, text),
+                OutCell::Number(number) => sheet.set_value(row_index, column, number),
+                OutCell::Date(date) => sheet.set_value(row_index, column, date),
+            }
+        }
+        row_index += 1;
+    }
+    if style.total_row {
+        sheet.set_value(row_index, 0, format!("Total : {} lignes", rows.len()));
+        for column in money_columns(schema) {
+            if let Ok(number) = column_total(rows, column).to_string().parse::<f64>() {
+                sheet.set_value(row_index, column as u32, number);
+            }
+        }
+    }
+    book.push_sheet(sheet);
+    spreadsheet_ods::write_ods_buf(&mut book, Vec::new())
+        .map_err(|error| WriteError::Ods(error.to_string()))
+}
+
+fn write_csv(
+    schema: &Schema,
+    rows: &[Vec<Value>],
+    style: &TableStyle,
+) -> Result<Vec<u8>, WriteError> {
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let csv_error = |error: csv::Error| WriteError::Csv(error.to_string());
+    let width = schema.fields.len();
+    if let Some(title) = &style.title {
+        let mut line = vec![String::new(); width];
+        line[0] = title.clone();
+        writer.write_record(&line).map_err(csv_error)?;
+        writer
+            .write_record(vec![String::new(); width])
+            .map_err(csv_error)?;
+    }
+    writer
+        .write_record(schema.fields.iter().map(|field| field.title.as_str()))
+        .map_err(csv_error)?;
+    for (position, row) in rows.iter().enumerate() {
+        writer
+            .write_record(
+                row.iter()
+                    .map(|value| csv_text(value, position, style.dates)),
+            )
+            .map_err(csv_error)?;
+    }
+    if style.total_row {
+        let mut line = vec![String::new(); width];
+        line[0] = format!("Total : {} lignes", rows.len());
+        for column in money_columns(schema) {
+            line[column] = column_total(rows, column).to_string().replace('.', ",");
+        }
+        writer.write_record(&line).map_err(csv_error)?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|error| WriteError::Csv(error.to_string()))?;
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    Ok(match style.format {
+        TableFormat::CsvWindows1252 => {
+            let (encoded, _, _) = encoding_rs::WINDOWS_1252.encode(&text);
+            encoded.into_owned()
+        }
+        _ => {
+            let mut with_bom = b"\xEF\xBB\xBF".to_vec();
+            with_bom.extend_from_slice(text.as_bytes());
+            with_bom
+        }
+    })
+}

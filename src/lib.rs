@@ -1,0 +1,17 @@
+//! `observatoire`: the shared social-observation toolkit of a network of CCAS.
+//!
+//! The modules follow the data's way: [`read`] the users' files, [`check`] them against
+//! the [`schema`]s, report [`diagnostic`]s through [`render`]; [`verify`] ties these
+//! together for every command. [`network`] describes the network (`reseau.toml`);
+//! [`generate`] writes realistic synthetic data for examples, tests and benchmarks.
+
+pub mod check;
+pub mod diagnostic;
+pub mod fold;
+pub mod generate;
+pub mod network;
+pub mod output;
+pub mod read;
+pub mod render;
+pub mod schema;
+pub mod verify;

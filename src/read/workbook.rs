@@ -1,0 +1,312 @@
+//! Workbooks (xlsx, xlsm, xls, ods) through calamine.
+//!
+//! xlsx is streamed cell by cell, so the size check happens before any large allocation
+//! and formulas without a cached value are seen in the same pass.
+
+use super::{
+    too_large, RawCell, RawSheet, RawWorkbook, RowCollector, SourceFormat, MAX_CELLS, MAX_COLUMNS,
+};
+use crate::diagnostic::{Code, Diagnostic, Location};
+use calamine::{Data, DataRef, Ods, Range, Reader, Xls, Xlsx};
+use chrono::NaiveDate;
+use std::io::{Cursor, Read};
+
+/// Tells xlsx from ods from other zip files (a Word document, say), without trusting the name.
+pub(super) fn zip_format(bytes: &[u8], location: &Location) -> Result<SourceFormat, Diagnostic> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|error| truncated(location.clone(), &error.to_string()))?;
+    if let Ok(mut mimetype) = archive.by_name("mimetype") {
+        let mut content = String::new();
+        // A mimetype that cannot be read is simply not an OpenDocument one.
+        let _ = mimetype.by_ref().take(200).read_to_string(&mut content);
+        if content.trim() == "application/vnd.oasis.opendocument.spreadsheet" {
+            return Ok(SourceFormat::Ods);
+        }
+        return Err(super::not_a_spreadsheet(
+            location.clone(),
+            "un document OpenDocument qui n'est pas un classeur (texte, présentation…)",
+        ));
+    }
+    if archive.index_for_name("xl/workbook.xml").is_some() {
+        if archive.index_for_name("xl/vbaProject.bin").is_some() {
+            return Ok(SourceFormat::Xlsm);
+        }
+        return Ok(SourceFormat::Xlsx);
+    }
+    if archive.index_for_name("xl/workbook.bin").is_some() {
+        return Err(super::not_a_spreadsheet(
+            location.clone(),
+            "un classeur Excel binaire (xlsb)",
+        ));
+    }
+    if archive.index_for_name("word/document.xml").is_some() {
+        return Err(super::not_a_spreadsheet(
+            location.clone(),
+            "un document Word",
+        ));
+    }
+    Err(super::not_a_spreadsheet(
+        location.clone(),
+        "une archive zip",
+    ))
+}
+
+/// Whether an OLE container is an encrypted (password-protected) Office document.
+pub(super) fn is_encrypted_ole(bytes: &[u8]) -> bool {
+    let needle: Vec<u8> = "EncryptedPackage"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    bytes
+        .windows(needle.len())
+        .any(|window| window == needle.as_slice())
+}
+
+pub(super) fn password_protected(location: Location) -> Diagnostic {
+    Diagnostic::new(Code::E003, location, "le classeur est protégé par un mot de passe : il ne peut pas être lu")
+        .hint("ouvrez-le dans votre tableur, retirez le mot de passe (Fichier › Propriétés ou Enregistrer sous, options), enregistrez, puis recommencez")
+}
+
+fn truncated(location: Location, detail: &str) -> Diagnostic {
+    Diagnostic::new(Code::E002, location, format!("le classeur est tronqué ou abîmé et ne peut pas être ouvert ({detail})"))
+        .hint("le fichier a peut-être été mal copié ou son envoi interrompu : demandez-le à nouveau, ou ouvrez-le dans votre tableur et enregistrez-le sous un autre nom")
+}
+
+/// Reads every sheet of a workbook.
+pub(super) fn read_workbook(
+    bytes: Vec<u8>,
+    format: SourceFormat,
+    location: &Location,
+) -> Result<RawWorkbook, Diagnostic> {
+    match format {
+        SourceFormat::Xlsx | SourceFormat::Xlsm => read_xlsx(bytes, format, location),
+        SourceFormat::Xls => {
+            let workbook = Xls::new(Cursor::new(bytes)).map_err(|error| match error {
+                calamine::XlsError::Password => password_protected(location.clone()),
+                other => truncated(location.clone(), &other.to_string()),
+            })?;
+            read_dense(workbook, format, location)
+        }
+        SourceFormat::Ods => {
+            let workbook = Ods::new(Cursor::new(bytes)).map_err(|error| match error {
+                calamine::OdsError::Password => password_protected(location.clone()),
+                calamine::OdsError::CellLimitExceeded { .. } => too_large(
+                    location.clone(),
+                    &super::TooLarge {
+                        row: super::MAX_ROWS - 1,
+                        column: MAX_COLUMNS,
+                    },
+                ),
+                other => truncated(location.clone(), &other.to_string()),
+            })?;
+            read_dense(workbook, format, location)
+        }
+        SourceFormat::Csv => unreachable_csv(location),
+    }
+}
+
+fn unreachable_csv(location: &Location) -> Result<RawWorkbook, Diagnostic> {
+    Err(truncated(location.clone(), "format inattendu"))
+}
+
+fn read_xlsx(
+    bytes: Vec<u8>,
+    format: SourceFormat,
+    location: &Location,
+) -> Result<RawWorkbook, Diagnostic> {
+    let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(|error| match error {
+        calamine::XlsxError::Password => password_protected(location.clone()),
+        other => truncated(location.clone(), &other.to_string()),
+    })?;
+    let is_1904 = workbook.has_1904_epoch();
+    let names = workbook.sheet_names();
+    let mut sheets = Vec::new();
+    let mut problems = Vec::new();
+    for name in names {
+        let sheet_location = location.clone().with_sheet(Some(&name));
+        match read_xlsx_sheet(&mut workbook, &name, &sheet_location) {
+            Ok(rows) => sheets.push(RawSheet {
+                name: Some(name),
+                rows,
+                is_1904,
+            }),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    Ok(RawWorkbook {
+        format,
+        sheets,
+        problems,
+    })
+}
+
+fn read_xlsx_sheet(
+    workbook: &mut Xlsx<Cursor<Vec<u8>>>,
+    name: &str,
+    location: &Location,
+) -> Result<Vec<super::RawRow>, Diagnostic> {
+    let mut reader = workbook
+        .worksheet_cells_reader(name)
+        .map_err(|error| truncated(location.clone(), &error.to_string()))?;
+    let declared = reader.dimensions();
+    let declared_columns = u64::from(declared.end.1.saturating_sub(declared.start.1)) + 1;
+    let declared_rows = u64::from(declared.end.0.saturating_sub(declared.start.0)) + 1;
+    if declared.end.1 >= MAX_COLUMNS || declared_columns * declared_rows > MAX_CELLS {
+        return Err(too_large(
+            location.clone(),
+            &super::TooLarge {
+                row: declared.end.0,
+                column: declared.end.1,
+            },
+        ));
+    }
+    let mut collector = RowCollector::new();
+    loop {
+        let record = match reader.next_cell_with_formula_metadata() {
+            Ok(Some(record)) => record,
+            Ok(None) => break,
+            Err(error) => return Err(truncated(location.clone(), &error.to_string())),
+        };
+        let (row, column) = record.pos;
+        let cell = match (record.value, record.formula) {
+            (DataRef::Empty, Some(_)) => RawCell::FormulaWithoutValue(String::new()),
+            (value, _) => from_data_ref(value),
+        };
+        if cell.is_empty() {
+            continue;
+        }
+        collector
+            .push(row, column, cell)
+            .map_err(|limit| too_large(location.clone(), &limit))?;
+    }
+    Ok(collector.finish())
+}
+
+/// xls and ods: calamine loads whole ranges; their formats bound the size, and the limits
+/// are checked on the area in use.
+fn read_dense<R: Reader<Cursor<Vec<u8>>>>(
+    mut workbook: R,
+    format: SourceFormat,
+    location: &Location,
+) -> Result<RawWorkbook, Diagnostic>
+where
+    R::Error: std::fmt::Display,
+{
+    let names = workbook.sheet_names();
+    let mut sheets = Vec::new();
+    let mut problems = Vec::new();
+    for name in names {
+        let sheet_location = location.clone().with_sheet(Some(&name));
+        let range = match workbook.worksheet_range(&name) {
+            Ok(range) => range,
+            Err(error) => {
+                problems.push(truncated(sheet_location, &error.to_string()));
+                continue;
+            }
+        };
+        // Only ods keeps formulas without results; xls always stores the last result.
+        let formulas = if format == SourceFormat::Ods {
+            workbook.worksheet_formula(&name).ok()
+        } else {
+            None
+        };
+        match collect_range(&range, formulas.as_ref()) {
+            Ok(rows) => sheets.push(RawSheet {
+                name: Some(name),
+                rows,
+                is_1904: false,
+            }),
+            Err(limit) => problems.push(too_large(sheet_location, &limit)),
+        }
+    }
+    Ok(RawWorkbook {
+        format,
+        sheets,
+        problems,
+    })
+}
+
+fn collect_range(
+    range: &Range<Data>,
+    formulas: Option<&Range<String>>,
+) -> Result<Vec<super::RawRow>, super::TooLarge> {
+    let mut collector = RowCollector::new();
+    let (start_row, start_column) = range.start().unwrap_or((0, 0));
+    for (relative_row, relative_column, value) in range.used_cells() {
+        let row = start_row + relative_row as u32;
+        let column = start_column + relative_column as u32;
+        let cell = from_data(value);
+        if !cell.is_empty() {
+            collector.push(row, column, cell)?;
+        }
+    }
+    if let Some(formulas) = formulas {
+        for (relative_row, relative_column, formula) in formulas.used_cells() {
+            if formula.is_empty() {
+                continue;
+            }
+            let (formula_row, formula_column) = formulas.start().unwrap_or((0, 0));
+            let row = formula_row + relative_row as u32;
+            let column = formula_column + relative_column as u32;
+            let has_value = range
+                .get_value((row, column))
+                .is_some_and(|value| !matches!(value, Data::Empty));
+            if !has_value {
+                collector.push(row, column, RawCell::FormulaWithoutValue(formula.clone()))?;
+            }
+        }
+    }
+    Ok(collector.finish())
+}
+
+fn date_from_parts(year: u16, month: u8, day: u8) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(i32::from(year), u32::from(month), u32::from(day))
+}
+
+fn from_excel_datetime(value: &calamine::ExcelDateTime) -> RawCell {
+    if value.is_duration() {
+        return RawCell::Number(value.as_f64());
+    }
+    let (year, month, day, ..) = value.to_ymd_hms_milli();
+    match date_from_parts(year, month, day) {
+        Some(date) => RawCell::Date(date),
+        None => RawCell::Number(value.as_f64()),
+    }
+}
+
+fn from_iso(text: &str) -> RawCell {
+    let date_part = text.get(..10).unwrap_or(text);
+    match NaiveDate::parse_from_str(date_part, "%Y-%m-%d") {
+        Ok(date) => RawCell::Date(date),
+        Err(_) => RawCell::Text(text.to_string()),
+    }
+}
+
+fn from_data_ref(value: DataRef<'_>) -> RawCell {
+    match value {
+        DataRef::Int(integer) => RawCell::Number(integer as f64),
+        DataRef::Float(number) => RawCell::Number(number),
+        DataRef::String(text) => RawCell::Text(text),
+        DataRef::SharedString(text) => RawCell::Text(text.to_string()),
+        DataRef::Bool(flag) => RawCell::Bool(flag),
+        DataRef::DateTime(datetime) => from_excel_datetime(&datetime),
+        DataRef::DateTimeIso(text) => from_iso(&text),
+        DataRef::DurationIso(text) => RawCell::Text(text),
+        DataRef::Error(error) => RawCell::Error(error.to_string()),
+        DataRef::Empty => RawCell::Empty,
+    }
+}
+
+fn from_data(value: &Data) -> RawCell {
+    match value {
+        Data::Int(integer) => RawCell::Number(*integer as f64),
+        Data::Float(number) => RawCell::Number(*number),
+        Data::String(text) => RawCell::Text(text.clone()),
+        Data::Bool(flag) => RawCell::Bool(*flag),
+        Data::DateTime(datetime) => from_excel_datetime(datetime),
+        Data::DateTimeIso(text) => from_iso(text),
+        Data::DurationIso(text) => RawCell::Text(text.clone()),
+        Data::Error(error) => RawCell::Error(error.to_string()),
+        Data::Empty => RawCell::Empty,
+    }
+}

@@ -1,0 +1,122 @@
+//! Diagnostics as JSON, in the spirit of a frictionless validation report: a verdict,
+//! counts, one task per file and sheet, and every diagnostic.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::verify::Verification;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Counts {
+    fichiers: usize,
+    feuilles: usize,
+    lignes_lues: usize,
+    lignes_acceptees: usize,
+    lignes_rejetees: usize,
+    erreurs: usize,
+    avertissements: usize,
+    notes: usize,
+}
+
+#[derive(Serialize)]
+struct Task<'a> {
+    fichier: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    feuille: Option<&'a str>,
+    format: Option<crate::read::SourceFormat>,
+    modele: Option<&'a str>,
+    valide: bool,
+    lignes_lues: usize,
+    lignes_acceptees: usize,
+    lignes_rejetees: usize,
+    lignes_de_total: usize,
+    ignoree: bool,
+    diagnostics: Vec<&'a Diagnostic>,
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    valide: bool,
+    verdict: &'static str,
+    reseau: Option<&'a str>,
+    statistiques: Counts,
+    taches: Vec<Task<'a>>,
+    diagnostics: &'a [Diagnostic],
+}
+
+/// The whole verification as pretty-printed JSON.
+pub fn render_verification(verification: &Verification) -> String {
+    let errors = verification.count(Severity::Erreur);
+    let mut tasks = Vec::new();
+    for file in &verification.files {
+        let of_file = |sheet: Option<&str>| -> Vec<&Diagnostic> {
+            verification
+                .diagnostics
+                .iter()
+                .filter(|diagnostic| {
+                    diagnostic.lieu.fichier == file.fichier
+                        && (sheet.is_none() || diagnostic.lieu.feuille.as_deref() == sheet)
+                })
+                .collect()
+        };
+        if file.feuilles.is_empty() {
+            let diagnostics = of_file(None);
+            tasks.push(Task {
+                fichier: &file.fichier,
+                feuille: None,
+                format: file.format,
+                modele: None,
+                valide: !diagnostics.iter().any(|diagnostic| diagnostic.is_error()),
+                lignes_lues: 0,
+                lignes_acceptees: 0,
+                lignes_rejetees: 0,
+                lignes_de_total: 0,
+                ignoree: file.lu,
+                diagnostics,
+            });
+        }
+        for sheet in &file.feuilles {
+            let diagnostics = of_file(Some(sheet.feuille.as_deref().unwrap_or_default()))
+                .into_iter()
+                .filter(|diagnostic| diagnostic.lieu.feuille == sheet.feuille)
+                .collect::<Vec<_>>();
+            tasks.push(Task {
+                fichier: &file.fichier,
+                feuille: sheet.feuille.as_deref(),
+                format: file.format,
+                modele: sheet.modele.as_deref(),
+                valide: !diagnostics.iter().any(|diagnostic| diagnostic.is_error()),
+                lignes_lues: sheet.lignes_lues,
+                lignes_acceptees: sheet.lignes_acceptees,
+                lignes_rejetees: sheet.lignes_rejetees,
+                lignes_de_total: sheet.lignes_de_total,
+                ignoree: sheet.ignoree,
+                diagnostics,
+            });
+        }
+    }
+    let report = Report {
+        valide: errors == 0,
+        verdict: if errors == 0 { "valide" } else { "invalide" },
+        reseau: verification.network_source.as_deref(),
+        statistiques: Counts {
+            fichiers: verification.files.len(),
+            feuilles: verification
+                .files
+                .iter()
+                .map(|file| file.feuilles.len())
+                .sum(),
+            lignes_lues: verification.rows_read(),
+            lignes_acceptees: verification.rows_accepted(),
+            lignes_rejetees: verification.rows_rejected(),
+            erreurs: errors,
+            avertissements: verification.count(Severity::Avertissement),
+            notes: verification.count(Severity::Note),
+        },
+        taches: tasks,
+        diagnostics: &verification.diagnostics,
+    };
+    let mut text = serde_json::to_string_pretty(&report)
+        .unwrap_or_else(|error| format!("{{\"erreur\": \"{error}\"}}"));
+    text.push('\n');
+    text
+}

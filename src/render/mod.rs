@@ -1,0 +1,81 @@
+//! Turning results into what people read: French numbers, and the renderers of
+//! diagnostics (terminal text and JSON).
+
+pub mod json;
+pub mod text;
+
+use rust_decimal::Decimal;
+
+/// The thousands separator of French typography (a non-breaking space).
+pub const THOUSANDS_SEPARATOR: char = '\u{a0}';
+
+fn group_thousands(digits: &str) -> String {
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (position, character) in digits.chars().enumerate() {
+        if position > 0 && (digits.len() - position) % 3 == 0 {
+            grouped.push(THOUSANDS_SEPARATOR);
+        }
+        grouped.push(character);
+    }
+    grouped
+}
+
+/// `1234567` → `1 234 567`.
+pub fn french_integer(value: i64) -> String {
+    let digits = value.unsigned_abs().to_string();
+    let sign = if value < 0 { "-" } else { "" };
+    format!("{sign}{}", group_thousands(&digits))
+}
+
+/// `1234.5` → `1 234,5` (as many decimals as the value has).
+pub fn french_decimal(value: Decimal) -> String {
+    let text = value.normalize().to_string();
+    let (sign, unsigned) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.as_str()),
+    };
+    match unsigned.split_once('.') {
+        Some((whole, fraction)) => format!("{sign}{},{fraction}", group_thousands(whole)),
+        None => format!("{sign}{}", group_thousands(unsigned)),
+    }
+}
+
+/// `1234.5` → `1 234,50 €`.
+pub fn french_money(value: Decimal) -> String {
+    let cents = crate::check::money(value);
+    let text = cents.to_string();
+    let (sign, unsigned) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.as_str()),
+    };
+    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, "00"));
+    format!(
+        "{sign}{},{fraction}{THOUSANDS_SEPARATOR}€",
+        group_thousands(whole)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn french_number_formatting() {
+        assert_eq!(french_integer(1234), "1\u{a0}234");
+        assert_eq!(french_integer(-1_234_567), "-1\u{a0}234\u{a0}567");
+        assert_eq!(french_integer(12), "12");
+        assert_eq!(
+            french_decimal(Decimal::from_str("1234.50").unwrap()),
+            "1\u{a0}234,5"
+        );
+        assert_eq!(
+            french_money(Decimal::from_str("1234.5").unwrap()),
+            "1\u{a0}234,50\u{a0}€"
+        );
+        assert_eq!(
+            french_money(Decimal::from_str("-0.5").unwrap()),
+            "-0,50\u{a0}€"
+        );
+    }
+}

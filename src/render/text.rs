@@ -1,0 +1,178 @@
+//! Diagnostics and summaries as French text for the terminal.
+//!
+//! Colour is the caller's choice (only on a terminal, never with `NO_COLOR`): this module
+//! takes a flag so its output can be snapshot-tested without escape codes.
+
+use super::french_integer;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::verify::Verification;
+use std::fmt::Write;
+
+const RED: &str = "\x1b[1;31m";
+const YELLOW: &str = "\x1b[1;33m";
+const BLUE: &str = "\x1b[1;36m";
+const BOLD: &str = "\x1b[1m";
+const DIM: &str = "\x1b[2m";
+const RESET: &str = "\x1b[0m";
+
+struct Painter {
+    colour: bool,
+}
+
+impl Painter {
+    fn paint(&self, style: &str, text: &str) -> String {
+        if self.colour {
+            format!("{style}{text}{RESET}")
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+fn plural(count: usize, singular: &str, plural: &str) -> String {
+    format!(
+        "{} {}",
+        french_integer(count as i64),
+        if count > 1 { plural } else { singular }
+    )
+}
+
+/// One diagnostic: `fichier › feuille › D12 : erreur E023 : …` then `  aide : …`.
+pub fn render_diagnostic(diagnostic: &Diagnostic, colour: bool) -> String {
+    let painter = Painter { colour };
+    let style = match diagnostic.gravite {
+        Severity::Erreur => RED,
+        Severity::Avertissement => YELLOW,
+        Severity::Note => BLUE,
+    };
+    let mut out = String::new();
+    let mut context = Vec::new();
+    if let Some(header) = &diagnostic.lieu.entete {
+        context.push(format!("colonne « {header} »"));
+    }
+    if let Some(field) = &diagnostic.lieu.champ {
+        context.push(format!("champ {field}"));
+    }
+    let context = if context.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", context.join(", "))
+    };
+    let _ = writeln!(
+        out,
+        "{} : {} : {}{}",
+        painter.paint(BOLD, &diagnostic.lieu.display_path()),
+        painter.paint(
+            style,
+            &format!("{} {}", diagnostic.gravite.label(), diagnostic.code)
+        ),
+        diagnostic.message,
+        context
+    );
+    if let Some(value) = diagnostic.valeur.as_ref().filter(|value| !value.is_empty()) {
+        let _ = writeln!(out, "  {} « {value} »", painter.paint(DIM, "valeur lue :"));
+    }
+    if let Some(hint) = &diagnostic.aide {
+        let _ = writeln!(out, "  {} {hint}", painter.paint(DIM, "aide :"));
+    }
+    out
+}
+
+/// Every diagnostic, then a summary per file and the totals.
+pub fn render_verification(verification: &Verification, colour: bool) -> String {
+    let painter = Painter { colour };
+    let mut out = String::new();
+    for diagnostic in &verification.diagnostics {
+        out.push_str(&render_diagnostic(diagnostic, colour));
+    }
+    if !verification.diagnostics.is_empty() {
+        out.push('\n');
+    }
+    let _ = writeln!(out, "{}", painter.paint(BOLD, "Résumé"));
+    match &verification.network_source {
+        Some(source) => {
+            let _ = writeln!(
+                out,
+                "  réseau : {} ({source}, {})",
+                verification.network.nom,
+                plural(verification.network.membres.len(), "membre", "membres")
+            );
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "  réseau : {} (réseau par défaut, {})",
+                verification.network.nom,
+                plural(verification.network.membres.len(), "membre", "membres")
+            );
+        }
+    }
+    for file in &verification.files {
+        if !file.lu {
+            let _ = writeln!(out, "  {} : illisible", file.fichier);
+            continue;
+        }
+        for sheet in &file.feuilles {
+            let place = match &sheet.feuille {
+                Some(name) => format!("{} › {name}", file.fichier),
+                None => file.fichier.clone(),
+            };
+            match &sheet.modele {
+                Some(schema) => {
+                    let mut line = format!(
+                        "  {place} ({schema}) : {} lues, {} acceptées, {} rejetées",
+                        french_integer(sheet.lignes_lues as i64),
+                        french_integer(sheet.lignes_acceptees as i64),
+                        french_integer(sheet.lignes_rejetees as i64)
+                    );
+                    if sheet.lignes_de_total > 0 {
+                        let _ = write!(
+                            line,
+                            ", {} exclue",
+                            plural(sheet.lignes_de_total, "ligne de total", "lignes de total")
+                        );
+                    }
+                    let _ = writeln!(out, "{line}");
+                }
+                None => {
+                    let _ = writeln!(out, "  {place} : feuille ignorée");
+                }
+            }
+        }
+    }
+    let sheets_skipped = verification
+        .files
+        .iter()
+        .flat_map(|file| &file.feuilles)
+        .filter(|sheet| sheet.ignoree)
+        .count();
+    let unreadable = verification.files.iter().filter(|file| !file.lu).count();
+    let _ = writeln!(
+        out,
+        "Total : {}, {} lues, {} acceptées, {} rejetées ; {} ignorée(s), {} illisible(s)",
+        plural(verification.files.len(), "fichier", "fichiers"),
+        plural(verification.rows_read(), "ligne", "lignes"),
+        french_integer(verification.rows_accepted() as i64),
+        french_integer(verification.rows_rejected() as i64),
+        plural(sheets_skipped, "feuille", "feuilles"),
+        plural(unreadable, "fichier", "fichiers"),
+    );
+    let errors = verification.count(Severity::Erreur);
+    let verdict = format!(
+        "{}, {}, {}",
+        plural(errors, "erreur", "erreurs"),
+        plural(
+            verification.count(Severity::Avertissement),
+            "avertissement",
+            "avertissements"
+        ),
+        plural(verification.count(Severity::Note), "note", "notes"),
+    );
+    let verdict = if errors > 0 {
+        painter.paint(RED, &verdict)
+    } else {
+        painter.paint(BOLD, &verdict)
+    };
+    let _ = writeln!(out, "{verdict}");
+    out
+}

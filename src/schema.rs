@@ -1,0 +1,319 @@
+//! The schemas of the network's files, read from `schemas/` and embedded at build time.
+//!
+//! The working group changes its criteria over the years, so fields, categories and
+//! indicators are data, not code: a new category in `schemas/demandes.json` is accepted
+//! by `verifier` without any change here.
+
+use crate::fold::{fold, fold_header};
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
+
+/// The schema files, embedded so that the binary works from any folder.
+const SCHEMA_SOURCES: &[(&str, &str)] = &[
+    ("demandes", include_str!("../schemas/demandes.json")),
+    ("grille", include_str!("../schemas/grille.json")),
+    ("depenses", include_str!("../schemas/depenses.json")),
+    (
+        "temps_personnel",
+        include_str!("../schemas/temps_personnel.json"),
+    ),
+    ("contexte", include_str!("../schemas/contexte.json")),
+];
+const INDICATORS_SOURCE: &str = include_str!("../schemas/indicateurs.json");
+const IDENTIFYING_SOURCE: &str = include_str!("../schemas/identifiants.json");
+
+/// The standard Table Schema types this project uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldType {
+    String,
+    Integer,
+    Number,
+    Date,
+    Year,
+}
+
+/// What a field means beyond its type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// An INSEE code or the name of a member of the network.
+    Commune,
+    /// Euros, exact to the cent.
+    Money,
+}
+
+/// The standard constraints of a Table Schema field.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Constraints {
+    pub required: bool,
+    #[serde(rename = "enum")]
+    pub allowed: Option<Vec<String>>,
+    pub minimum: Option<serde_json::Number>,
+    pub maximum: Option<serde_json::Number>,
+}
+
+/// One column of a schema.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Field {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub field_type: FieldType,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub role: Option<Role>,
+    #[serde(default)]
+    pub constraints: Constraints,
+    #[serde(default)]
+    pub synonyms: Vec<String>,
+    #[serde(default)]
+    pub enum_synonyms: BTreeMap<String, String>,
+}
+
+impl Field {
+    /// Whether a value is required.
+    pub fn required(&self) -> bool {
+        self.constraints.required
+    }
+
+    /// The allowed categories, if the field is a list.
+    pub fn categories(&self) -> Option<&[String]> {
+        self.constraints.allowed.as_deref()
+    }
+
+    /// Whether the field holds euros.
+    pub fn is_money(&self) -> bool {
+        self.role == Some(Role::Money)
+    }
+
+    /// Whether the field holds a commune.
+    pub fn is_commune(&self) -> bool {
+        self.role == Some(Role::Commune)
+    }
+}
+
+/// The optional `age` column of `demandes`, banded into `tranche_age`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AgeField {
+    pub name: String,
+    pub bands_into: String,
+    pub title: String,
+    #[serde(default)]
+    pub synonyms: Vec<String>,
+}
+
+/// One schema (`demandes`, `grille`…).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Schema {
+    pub name: String,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    pub version: String,
+    pub fields: Vec<Field>,
+    #[serde(default)]
+    pub age_field: Option<AgeField>,
+    #[serde(skip)]
+    header_keys: HashMap<String, usize>,
+    #[serde(skip)]
+    category_keys: Vec<HashMap<String, usize>>,
+    #[serde(skip)]
+    category_exact: Vec<HashMap<String, usize>>,
+}
+
+impl Schema {
+    /// The index of a field by name.
+    pub fn field_index(&self, name: &str) -> Option<usize> {
+        self.fields.iter().position(|field| field.name == name)
+    }
+
+    /// The field a header label designates, after folding (name, title or synonym).
+    pub fn match_header(&self, header: &str) -> Option<usize> {
+        self.header_keys.get(&fold_header(header)).copied()
+    }
+
+    /// Whether a header is the optional age column.
+    pub fn is_age_header(&self, header: &str) -> bool {
+        let key = fold_header(header);
+        self.age_field.as_ref().is_some_and(|age| {
+            std::iter::once(&age.name)
+                .chain(std::iter::once(&age.title))
+                .chain(age.synonyms.iter())
+                .any(|label| fold_header(label) == key)
+        })
+    }
+
+    /// The canonical category of field `field` matching `text` after folding (labels and
+    /// schema synonyms), as an index into the field's list.
+    pub fn match_category(&self, field: usize, text: &str) -> Option<usize> {
+        if let Some(position) = self.category_exact.get(field)?.get(text) {
+            return Some(*position);
+        }
+        self.category_keys.get(field)?.get(&fold(text)).copied()
+    }
+
+    fn index(&mut self) -> Result<(), String> {
+        for (position, field) in self.fields.iter().enumerate() {
+            let labels = std::iter::once(&field.name)
+                .chain(std::iter::once(&field.title))
+                .chain(field.synonyms.iter());
+            for label in labels {
+                let key = fold_header(label);
+                if let Some(other) = self.header_keys.insert(key.clone(), position) {
+                    if other != position {
+                        return Err(format!(
+                            "schéma {} : l'en-tête « {label} » désigne deux champs",
+                            self.name
+                        ));
+                    }
+                }
+            }
+        }
+        for field in &self.fields {
+            let mut keys = HashMap::new();
+            let mut exact = HashMap::new();
+            if let Some(categories) = field.categories() {
+                for (position, label) in categories.iter().enumerate() {
+                    keys.insert(fold(label), position);
+                    exact.insert(label.clone(), position);
+                }
+                for (synonym, target) in &field.enum_synonyms {
+                    let position = categories.iter().position(|label| label == target).ok_or_else(|| {
+                        format!(
+                            "schéma {} : le synonyme « {synonym} » du champ {} renvoie à « {target} », absent de la liste",
+                            self.name, field.name
+                        )
+                    })?;
+                    keys.entry(fold(synonym)).or_insert(position);
+                }
+            }
+            self.category_keys.push(keys);
+            self.category_exact.push(exact);
+        }
+        Ok(())
+    }
+}
+
+/// One indicator of the catalogue.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Indicator {
+    pub code: String,
+    pub libelle: String,
+    pub unite: String,
+    /// The `demandes` field whose categories break the indicator down, or `None` for a
+    /// single `Total` modality.
+    pub ventilation: Option<String>,
+}
+
+/// The indicator catalogue (`schemas/indicateurs.json`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct IndicatorCatalogue {
+    pub version: String,
+    pub indicateurs: Vec<Indicator>,
+    pub contexte: Vec<Indicator>,
+}
+
+/// A family of identifying headers (`schemas/identifiants.json`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct IdentifyingCategory {
+    pub categorie: String,
+    pub libelle: String,
+    pub entetes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct IdentifyingCatalogue {
+    categories: Vec<IdentifyingCategory>,
+}
+
+/// Every schema and catalogue, parsed once.
+#[derive(Debug)]
+pub struct SchemaSet {
+    pub schemas: Vec<Schema>,
+    pub indicators: IndicatorCatalogue,
+    pub identifying: Vec<IdentifyingCategory>,
+}
+
+/// The modality of an indicator without breakdown.
+pub const TOTAL_MODALITY: &str = "Total";
+
+impl SchemaSet {
+    /// A schema by name.
+    pub fn get(&self, name: &str) -> Option<&Schema> {
+        self.schemas.iter().find(|schema| schema.name == name)
+    }
+
+    /// The identifying family a header belongs to, if any: the header's folded words
+    /// contain one of the family's labels as whole words.
+    pub fn identifying_category(&self, header: &str) -> Option<&IdentifyingCategory> {
+        let folded = format!(" {} ", fold(header));
+        self.identifying.iter().find(|category| {
+            category.entetes.iter().any(|label| {
+                let needle = format!(" {} ", fold(label));
+                needle.trim().len() > 1 && folded.contains(&needle)
+            })
+        })
+    }
+
+    /// The indicator (from the grid catalogue, or the `contexte` catalogue) with this code.
+    pub fn indicator(&self, code: &str, context: bool) -> Option<&Indicator> {
+        let list = if context {
+            &self.indicators.contexte
+        } else {
+            &self.indicators.indicateurs
+        };
+        list.iter().find(|indicator| indicator.code == code)
+    }
+
+    /// The modalities allowed for an indicator: `Total`, or the labels of its breakdown.
+    pub fn modalities(&self, indicator: &Indicator) -> Vec<String> {
+        match &indicator.ventilation {
+            None => vec![TOTAL_MODALITY.to_string()],
+            Some(field_name) => self
+                .get("demandes")
+                .and_then(|schema| schema.fields.iter().find(|field| &field.name == field_name))
+                .and_then(Field::categories)
+                .map(<[String]>::to_vec)
+                .unwrap_or_default(),
+        }
+    }
+
+    fn load() -> Result<SchemaSet, String> {
+        let mut schemas = Vec::new();
+        for (name, source) in SCHEMA_SOURCES {
+            let mut schema: Schema = serde_json::from_str(source)
+                .map_err(|error| format!("schéma {name} illisible : {error}"))?;
+            schema.index()?;
+            schemas.push(schema);
+        }
+        let indicators: IndicatorCatalogue = serde_json::from_str(INDICATORS_SOURCE)
+            .map_err(|error| format!("catalogue des indicateurs illisible : {error}"))?;
+        let identifying: IdentifyingCatalogue = serde_json::from_str(IDENTIFYING_SOURCE)
+            .map_err(|error| format!("liste des données identifiantes illisible : {error}"))?;
+        Ok(SchemaSet {
+            schemas,
+            indicators,
+            identifying: identifying.categories,
+        })
+    }
+}
+
+/// The embedded schemas. An error here is a bug of the build, reported as such.
+pub fn schemas() -> Result<&'static SchemaSet, &'static str> {
+    static SET: OnceLock<Result<SchemaSet, String>> = OnceLock::new();
+    SET.get_or_init(SchemaSet::load)
+        .as_ref()
+        .map_err(String::as_str)
+}
+
+/// The raw text of each embedded schema file, by name (for tests and templates).
+pub fn schema_sources() -> &'static [(&'static str, &'static str)] {
+    SCHEMA_SOURCES
+}

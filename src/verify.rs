@@ -1,0 +1,370 @@
+//! `verifier`: read every file given (folders recursively), check it, and count every row.
+//!
+//! This is the first stage of every command: the report and the cost-sharing use the
+//! accepted rows of a [`Verification`].
+
+use crate::check::{check_across_files, CheckedSheet, Checker, SheetOutcome};
+use crate::diagnostic::{Code, Diagnostic, Location, Severity};
+use crate::network::{parse_network, Network};
+use crate::read::{read_file, SourceFormat};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// The file that describes the network, looked for at the root of each folder given.
+pub const NETWORK_FILE: &str = "reseau.toml";
+
+/// Errors that stop the tool from doing its job at all (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum ToolError {
+    #[error("le chemin « {0} » n'existe pas")]
+    PathNotFound(String),
+    #[error("le dossier « {path} » ne peut pas être lu ({cause})")]
+    FolderUnreadable { path: String, cause: String },
+    #[error("erreur interne : {0}")]
+    Internal(String),
+}
+
+/// Options of a verification.
+#[derive(Debug, Clone, Default)]
+pub struct VerifyOptions {
+    /// `--reseau FICHIER`: the network file to use instead of looking in the folders.
+    pub network_file: Option<PathBuf>,
+}
+
+/// The counts of one sheet.
+#[derive(Debug, Clone, Serialize)]
+pub struct SheetSummary {
+    /// `None` for a csv file.
+    pub feuille: Option<String>,
+    /// The schema the sheet follows; `None` when the sheet was skipped.
+    pub modele: Option<String>,
+    pub lignes_lues: usize,
+    pub lignes_acceptees: usize,
+    pub lignes_rejetees: usize,
+    /// Total rows excluded (not data).
+    pub lignes_de_total: usize,
+    pub ignoree: bool,
+}
+
+/// What happened to one file.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileSummary {
+    pub fichier: String,
+    pub format: Option<SourceFormat>,
+    /// False when the file could not be read at all.
+    pub lu: bool,
+    pub feuilles: Vec<SheetSummary>,
+}
+
+/// Everything a verification found.
+#[derive(Debug)]
+pub struct Verification {
+    pub files: Vec<FileSummary>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// The sheets that follow a schema, with their typed rows (rejected ones flagged).
+    pub sheets: Vec<CheckedSheet>,
+    pub network: Network,
+    /// Where the network came from (`None`: the built-in default).
+    pub network_source: Option<String>,
+}
+
+/// The exit code families of the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// No error (warnings allowed).
+    Clean,
+    /// The data has problems.
+    DataProblems,
+    /// The tool could not do its job.
+    ToolFailure,
+}
+
+impl Outcome {
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Outcome::Clean => 0,
+            Outcome::DataProblems => 1,
+            Outcome::ToolFailure => 2,
+        }
+    }
+}
+
+impl Verification {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|diagnostic| diagnostic.gravite == severity)
+            .count()
+    }
+
+    pub fn rows_read(&self) -> usize {
+        self.files
+            .iter()
+            .flat_map(|file| &file.feuilles)
+            .map(|sheet| sheet.lignes_lues)
+            .sum()
+    }
+
+    pub fn rows_accepted(&self) -> usize {
+        self.files
+            .iter()
+            .flat_map(|file| &file.feuilles)
+            .map(|sheet| sheet.lignes_acceptees)
+            .sum()
+    }
+
+    pub fn rows_rejected(&self) -> usize {
+        self.files
+            .iter()
+            .flat_map(|file| &file.feuilles)
+            .map(|sheet| sheet.lignes_rejetees)
+            .sum()
+    }
+
+    pub fn outcome(&self) -> Outcome {
+        if self
+            .diagnostics
+            .iter()
+            .any(|diagnostic| diagnostic.code == Code::E007)
+        {
+            Outcome::ToolFailure
+        } else if self.count(Severity::Erreur) > 0 {
+            Outcome::DataProblems
+        } else {
+            Outcome::Clean
+        }
+    }
+}
+
+/// One file to read, with the name shown to the user.
+#[derive(Debug, Clone)]
+struct Candidate {
+    path: PathBuf,
+    shown: String,
+}
+
+fn shown_path(root: &str, relative: &Path) -> String {
+    let parts: Vec<String> = relative
+        .components()
+        .map(|part| part.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let root = root.trim_end_matches(['/', '\\']);
+    if root.is_empty() || root == "." {
+        parts.join("/")
+    } else {
+        format!("{root}/{}", parts.join("/"))
+    }
+}
+
+fn is_lock_file(name: &str) -> bool {
+    name.starts_with("~$") || (name.starts_with(".~lock.") && name.ends_with('#'))
+}
+
+/// Lists the files of a folder, recursively, in a stable order.
+fn walk(
+    root: &Path,
+    shown_root: &str,
+    relative: &Path,
+    found: &mut Vec<Candidate>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<(), ToolError> {
+    let folder = root.join(relative);
+    let entries = std::fs::read_dir(&folder).map_err(|error| ToolError::FolderUnreadable {
+        path: shown_path(shown_root, relative),
+        cause: error.to_string(),
+    })?;
+    let mut names: Vec<(String, bool)> = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|error| ToolError::FolderUnreadable {
+            path: shown_path(shown_root, relative),
+            cause: error.to_string(),
+        })?;
+        let is_folder = entry.file_type().map(|kind| kind.is_dir()).unwrap_or(false);
+        names.push((entry.file_name().to_string_lossy().into_owned(), is_folder));
+    }
+    names.sort();
+    for (name, is_folder) in names {
+        let child = relative.join(&name);
+        if is_lock_file(&name) {
+            diagnostics.push(
+                Diagnostic::new(Code::N004, Location::file(shown_path(shown_root, &child)), "fichier de verrouillage ignoré : le classeur correspondant est sans doute ouvert dans un tableur")
+                    .hint("fermez le classeur avant de lancer la vérification"),
+            );
+            continue;
+        }
+        if name.starts_with('.') {
+            continue;
+        }
+        if is_folder {
+            walk(root, shown_root, &child, found, diagnostics)?;
+            continue;
+        }
+        if relative.as_os_str().is_empty() && name == NETWORK_FILE {
+            continue;
+        }
+        let extension = Path::new(&name)
+            .extension()
+            .and_then(|extension| extension.to_str())
+            .unwrap_or_default();
+        if SourceFormat::from_extension(extension).is_some() {
+            found.push(Candidate {
+                path: folder.join(&name),
+                shown: shown_path(shown_root, &child),
+            });
+        } else {
+            diagnostics.push(Diagnostic::new(
+                Code::N004,
+                Location::file(shown_path(shown_root, &child)),
+                "fichier ignoré : ce n'est pas un tableur (xlsx, xlsm, xls, ods ou csv)",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn load_network(path: &Path, shown: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Network> {
+    let text = match std::fs::read(path) {
+        Ok(bytes) => crate::read::decode_text(&bytes),
+        Err(error) => {
+            diagnostics.push(Diagnostic::new(
+                Code::E007,
+                Location::file(shown),
+                format!("le fichier ne peut pas être lu ({error})"),
+            ));
+            return None;
+        }
+    };
+    match parse_network(&text) {
+        Ok(network) => Some(network),
+        Err(problems) => {
+            for problem in problems {
+                let mut location = Location::file(shown);
+                location.ligne = problem.line.and_then(|line| u32::try_from(line).ok());
+                location.champ = problem.key.clone();
+                let mut diagnostic =
+                    Diagnostic::new(Code::E040, location, problem.message).hint(problem.hint);
+                diagnostic.valeur = problem.value;
+                diagnostics.push(diagnostic);
+            }
+            None
+        }
+    }
+}
+
+/// Reads and checks every file under `paths`.
+pub fn verify(paths: &[PathBuf], options: &VerifyOptions) -> Result<Verification, ToolError> {
+    let schemas =
+        crate::schema::schemas().map_err(|error| ToolError::Internal(error.to_string()))?;
+    let mut diagnostics = Vec::new();
+    let mut candidates = Vec::new();
+    let mut network_file: Option<(PathBuf, String)> = options
+        .network_file
+        .as_ref()
+        .map(|path| (path.clone(), path.to_string_lossy().into_owned()));
+    if let Some((path, shown)) = &network_file {
+        if !path.is_file() {
+            return Err(ToolError::PathNotFound(shown.clone()));
+        }
+    }
+    for path in paths {
+        let shown = path.to_string_lossy().into_owned();
+        if path.is_dir() {
+            if network_file.is_none() && path.join(NETWORK_FILE).is_file() {
+                network_file = Some((
+                    path.join(NETWORK_FILE),
+                    shown_path(&shown, Path::new(NETWORK_FILE)),
+                ));
+            }
+            walk(
+                path,
+                &shown,
+                Path::new(""),
+                &mut candidates,
+                &mut diagnostics,
+            )?;
+        } else if path.exists() {
+            candidates.push(Candidate {
+                path: path.clone(),
+                shown,
+            });
+        } else {
+            return Err(ToolError::PathNotFound(shown));
+        }
+    }
+    let (network, network_source) = match &network_file {
+        Some((path, shown)) => match load_network(path, shown, &mut diagnostics) {
+            Some(network) => (network, Some(shown.clone())),
+            None => (Network::default_network(), None),
+        },
+        None => {
+            diagnostics.push(
+                Diagnostic::new(Code::N003, Location::file(paths.first().map(|path| path.to_string_lossy().into_owned()).unwrap_or_default()), "pas de fichier reseau.toml : le réseau par défaut (les six communes de la convention) est utilisé")
+                    .hint("placez reseau.toml à la racine du dossier, ou indiquez-le avec --reseau FICHIER"),
+            );
+            (Network::default_network(), None)
+        }
+    };
+    let checker = Checker::new(schemas, &network);
+    let mut files = Vec::new();
+    let mut sheets = Vec::new();
+    for candidate in &candidates {
+        let workbook = match read_file(&candidate.path, &candidate.shown) {
+            Ok(workbook) => workbook,
+            Err(problem) => {
+                diagnostics.push(problem);
+                files.push(FileSummary {
+                    fichier: candidate.shown.clone(),
+                    format: None,
+                    lu: false,
+                    feuilles: Vec::new(),
+                });
+                continue;
+            }
+        };
+        let mut summary = FileSummary {
+            fichier: candidate.shown.clone(),
+            format: Some(workbook.format),
+            lu: true,
+            feuilles: Vec::new(),
+        };
+        diagnostics.extend(workbook.problems.iter().cloned());
+        for sheet in &workbook.sheets {
+            match checker.check_sheet(&candidate.shown, sheet, &mut diagnostics) {
+                SheetOutcome::Checked(checked) => sheets.push(*checked),
+                SheetOutcome::Skipped => summary.feuilles.push(SheetSummary {
+                    feuille: sheet.name.clone(),
+                    modele: None,
+                    lignes_lues: 0,
+                    lignes_acceptees: 0,
+                    lignes_rejetees: 0,
+                    lignes_de_total: 0,
+                    ignoree: true,
+                }),
+            }
+        }
+        files.push(summary);
+    }
+    check_across_files(&mut sheets, &mut diagnostics);
+    for sheet in &sheets {
+        if let Some(file) = files.iter_mut().find(|file| file.fichier == sheet.file) {
+            let read = sheet.rows_read();
+            let accepted = sheet.rows_accepted();
+            file.feuilles.push(SheetSummary {
+                feuille: sheet.sheet.clone(),
+                modele: Some(sheet.schema.name.clone()),
+                lignes_lues: read,
+                lignes_acceptees: accepted,
+                lignes_rejetees: read - accepted,
+                lignes_de_total: sheet.total_rows,
+                ignoree: false,
+            });
+        }
+    }
+    Ok(Verification {
+        files,
+        diagnostics,
+        sheets,
+        network,
+        network_source,
+    })
+}
