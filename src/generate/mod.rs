@@ -252,13 +252,18 @@ fn household(rng: &mut ChaCha8Rng) -> Household {
         ),
     };
     let income = match resource {
-        "Sans ressources" => money(Decimal::ZERO),
+        "Sans ressources" => Decimal::ZERO,
         "RSA" => euros(rng, 560, 1_100, 1),
         "AAH" => euros(rng, 900, 1_100, 1),
         "Minimum vieillesse (ASPA)" => euros(rng, 950, 1_050, 1),
         "Salaire" => euros(rng, 700, 1_900, 1),
         _ => euros(rng, 600, 1_500, 1),
-    } + Decimal::new(rng.random_range(0..100), 2);
+    };
+    let income = if income.is_zero() {
+        income
+    } else {
+        income + Decimal::new(rng.random_range(0..100), 2)
+    };
     let charges = money(income * Decimal::new(rng.random_range(35..95), 2));
     Household {
         pseudonym: pseudonym(rng),

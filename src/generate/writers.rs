@@ -1,5 +1,5 @@
 //! Writing typed tables as the spreadsheets people send: xlsx (rust_xlsxwriter), ods
-//! (spreadsheet-ods) and `;`-separated csv in UTF-8 or Windows-1252, with the human
+//! (written directly, see [`write_ods`]) and `;`-separated csv in UTF-8 or Windows-1252, with the human
 //! touches of real files (a title row above the header, a total row, dates typed as text).
 
 use crate::check::Value;
@@ -231,46 +231,115 @@ fn write_xlsx(
     Ok(workbook.save_to_buffer()?)
 }
 
+fn xml_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
+}
+
+fn ods_cell(cell: &OutCell) -> String {
+    match cell {
+        OutCell::Empty => "<table:table-cell/>".to_string(),
+        OutCell::Text(text) => format!("<table:table-cell office:value-type=\"string\"><text:p>{}</text:p></table:table-cell>", xml_escape(text)),
+        OutCell::Number(number) => format!("<table:table-cell office:value-type=\"float\" office:value=\"{number}\"><text:p>{}</text:p></table:table-cell>", crate::check::cells::number_as_text(*number)),
+        OutCell::Date(date) => format!(
+            "<table:table-cell office:value-type=\"date\" office:date-value=\"{}\"><text:p>{}</text:p></table:table-cell>",
+            date.format("%Y-%m-%d"),
+            date.format("%d/%m/%Y")
+        ),
+    }
+}
+
+/// A minimal OpenDocument spreadsheet. Written by hand rather than with a crate so that
+/// the same rows always give the same bytes (fixed entry order and timestamps).
 fn write_ods(
     schema: &Schema,
     rows: &[Vec<Value>],
     style: &TableStyle,
 ) -> Result<Vec<u8>, WriteError> {
-    use spreadsheet_ods::{Sheet, WorkBook};
-    let mut book = WorkBook::new_empty();
-    let mut sheet = Sheet::new(style.sheet_name.as_str());
-    let mut row_index: u32 = 0;
+    let mut lines: Vec<Vec<OutCell>> = Vec::new();
     if let Some(title) = &style.title {
-        sheet.set_value(0, 0, title.as_str());
-        row_index = 2;
+        lines.push(vec![OutCell::Text(title.clone())]);
+        lines.push(Vec::new());
     }
-    for (column, field) in schema.fields.iter().enumerate() {
-        sheet.set_value(row_index, column as u32, field.title.as_str());
-    }
-    row_index += 1;
+    lines.push(
+        schema
+            .fields
+            .iter()
+            .map(|field| OutCell::Text(field.title.clone()))
+            .collect(),
+    );
     for (position, row) in rows.iter().enumerate() {
-        for (column, value) in row.iter().enumerate() {
-            let column = column as u32;
-            match out_cell(value, position, style.dates) {
-                OutCell::Empty => {}
-                OutCell::Text(text) => sheet.set_value(row_index, column, text),
-                OutCell::Number(number) => sheet.set_value(row_index, column, number),
-                OutCell::Date(date) => sheet.set_value(row_index, column, date),
-            }
-        }
-        row_index += 1;
+        lines.push(
+            row.iter()
+                .map(|value| out_cell(value, position, style.dates))
+                .collect(),
+        );
     }
     if style.total_row {
-        sheet.set_value(row_index, 0, format!("Total : {} lignes", rows.len()));
+        let mut line: Vec<OutCell> = (0..schema.fields.len()).map(|_| OutCell::Empty).collect();
+        line[0] = OutCell::Text(format!("Total : {} lignes", rows.len()));
         for column in money_columns(schema) {
             if let Ok(number) = column_total(rows, column).to_string().parse::<f64>() {
-                sheet.set_value(row_index, column as u32, number);
+                line[column] = OutCell::Number(number);
             }
         }
+        lines.push(line);
     }
-    book.push_sheet(sheet);
-    spreadsheet_ods::write_ods_buf(&mut book, Vec::new())
-        .map_err(|error| WriteError::Ods(error.to_string()))
+    let mut content = String::from(concat!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
+        "<office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" ",
+        "xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" ",
+        "xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.3\">",
+        "<office:body><office:spreadsheet>"
+    ));
+    content.push_str(&format!(
+        "<table:table table:name=\"{}\">",
+        xml_escape(&style.sheet_name)
+    ));
+    for line in &lines {
+        content.push_str("<table:table-row>");
+        if line.is_empty() {
+            content.push_str("<table:table-cell/>");
+        }
+        for cell in line {
+            content.push_str(&ods_cell(cell));
+        }
+        content.push_str("</table:table-row>");
+    }
+    content.push_str("</table:table></office:spreadsheet></office:body></office:document-content>");
+    let manifest = concat!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
+        "<manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\" manifest:version=\"1.3\">",
+        "<manifest:file-entry manifest:full-path=\"/\" manifest:version=\"1.3\" manifest:media-type=\"application/vnd.oasis.opendocument.spreadsheet\"/>",
+        "<manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/>",
+        "</manifest:manifest>"
+    );
+    let ods_error = |error: zip::result::ZipError| WriteError::Ods(error.to_string());
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let fixed_time = zip::DateTime::from_date_and_time(2024, 1, 1, 0, 0, 0)
+        .map_err(|error| WriteError::Ods(error.to_string()))?;
+    let stored = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .last_modified_time(fixed_time);
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(fixed_time);
+    // The mimetype comes first and uncompressed, as OpenDocument requires.
+    zip.start_file("mimetype", stored).map_err(ods_error)?;
+    std::io::Write::write_all(&mut zip, b"application/vnd.oasis.opendocument.spreadsheet")
+        .map_err(|error| WriteError::Ods(error.to_string()))?;
+    zip.start_file("META-INF/manifest.xml", deflated)
+        .map_err(ods_error)?;
+    std::io::Write::write_all(&mut zip, manifest.as_bytes())
+        .map_err(|error| WriteError::Ods(error.to_string()))?;
+    zip.start_file("content.xml", deflated).map_err(ods_error)?;
+    std::io::Write::write_all(&mut zip, content.as_bytes())
+        .map_err(|error| WriteError::Ods(error.to_string()))?;
+    let cursor = zip.finish().map_err(ods_error)?;
+    Ok(cursor.into_inner())
 }
 
 fn write_csv(
