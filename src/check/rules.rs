@@ -29,7 +29,7 @@ fn field(sheet: &CheckedSheet, name: &str) -> Option<usize> {
     sheet.schema.field_index(name)
 }
 
-fn value<'r>(record: &'r Record, index: Option<usize>) -> &'r Value {
+fn value(record: &Record, index: Option<usize>) -> &Value {
     index
         .and_then(|index| record.values.get(index))
         .unwrap_or(&Value::Missing)
@@ -327,42 +327,47 @@ fn check_indicator_row(
 /// commune and year, a grid or context value given twice. The later occurrence (in the
 /// order files were read) is rejected and the message names the first.
 pub fn check_across_files(sheets: &mut [CheckedSheet], diagnostics: &mut Vec<Diagnostic>) {
-    let mut seen: HashMap<(String, Vec<Value>), String> = HashMap::new();
-    for sheet_position in 0..sheets.len() {
-        let (key_fields, code, what): (Vec<&str>, Code, &str) =
-            match sheets[sheet_position].schema.name.as_str() {
-                "demandes" => (
-                    vec!["commune", "date_demande", "numero_demande"],
-                    Code::E033,
-                    "demande",
-                ),
-                "grille" => (
-                    vec!["commune", "annee", "indicateur", "modalite"],
-                    Code::E037,
-                    "grille",
-                ),
-                "contexte" => (
-                    vec!["commune", "millesime", "indicateur", "modalite"],
-                    Code::E037,
-                    "contexte",
-                ),
-                _ => continue,
-            };
+    let mut seen: HashMap<(&str, Vec<Value>), String> = HashMap::new();
+    for sheet in sheets.iter_mut() {
+        let (key_fields, code, what): (Vec<&str>, Code, &str) = match sheet.schema.name.as_str() {
+            "demandes" => (
+                vec!["commune", "date_demande", "numero_demande"],
+                Code::E033,
+                "demande",
+            ),
+            "grille" => (
+                vec!["commune", "annee", "indicateur", "modalite"],
+                Code::E037,
+                "grille",
+            ),
+            "contexte" => (
+                vec!["commune", "millesime", "indicateur", "modalite"],
+                Code::E037,
+                "contexte",
+            ),
+            _ => continue,
+        };
         let indices: Vec<Option<usize>> = key_fields
             .iter()
-            .map(|name| sheets[sheet_position].schema.field_index(name))
+            .map(|name| sheet.schema.field_index(name))
             .collect();
-        let numero = sheets[sheet_position].schema.field_index("numero_demande");
-        for record_position in 0..sheets[sheet_position].records.len() {
-            let sheet = &sheets[sheet_position];
-            let record = &sheet.records[record_position];
+        let numero = sheet.schema.field_index("numero_demande");
+        let place_field = if what == "demande" {
+            numero
+        } else {
+            indices.last().copied().flatten()
+        };
+        let Some(place_field) = place_field else {
+            continue;
+        };
+        let mut duplicates = Vec::new();
+        for (record_position, record) in sheet.records.iter().enumerate() {
             let mut key = Vec::with_capacity(indices.len());
             for index in &indices {
-                let value = value(record, *index).clone();
                 // A request is unique per commune and *year*.
-                let value = match value {
+                let value = match value(record, *index) {
                     Value::Date(date) if what == "demande" => Value::Year(date.year()),
-                    other => other,
+                    other => other.clone(),
                 };
                 if value.is_missing() {
                     key.clear();
@@ -373,16 +378,8 @@ pub fn check_across_files(sheets: &mut [CheckedSheet], diagnostics: &mut Vec<Dia
             if key.is_empty() {
                 continue;
             }
-            let place_field = if what == "demande" {
-                numero
-            } else {
-                indices.last().copied().flatten()
-            };
-            let Some(place_field) = place_field else {
-                continue;
-            };
             let location = sheet.cell_location(record.row, place_field);
-            match seen.get(&(what.to_string(), key.clone())) {
+            match seen.get(&(what, key.clone())) {
                 Some(first) => {
                     let message = if what == "demande" {
                         format!(
@@ -395,14 +392,21 @@ pub fn check_across_files(sheets: &mut [CheckedSheet], diagnostics: &mut Vec<Dia
                     diagnostics.push(
                         Diagnostic::new(code, location, message)
                             .value(value(record, Some(place_field)).as_text().unwrap_or_default().to_string())
-                            .hint(if what == "demande" { "chaque demande porte un numéro unique par commune et par année : corrigez le numéro, ou supprimez la ligne en double" } else { "gardez une seule ligne pour chaque valeur" }),
+                            .hint(if what == "demande" {
+                                "chaque demande porte un numéro unique par commune et par année : corrigez le numéro, ou supprimez la ligne en double"
+                            } else {
+                                "gardez une seule ligne pour chaque valeur"
+                            }),
                     );
-                    sheets[sheet_position].records[record_position].rejected = true;
+                    duplicates.push(record_position);
                 }
                 None => {
-                    seen.insert((what.to_string(), key), location.display_path());
+                    seen.insert((what, key), location.display_path());
                 }
             }
+        }
+        for position in duplicates {
+            sheet.records[position].rejected = true;
         }
     }
 }

@@ -6,6 +6,11 @@
 //! against a size limit before they are loaded, so that a stray cell at `XFD1048576`
 //! cannot make the tool allocate gigabytes.
 
+#![expect(
+    clippy::result_large_err,
+    reason = "a file-level diagnostic is returned at most once per file: boxing it buys nothing"
+)]
+
 mod csv_text;
 mod workbook;
 
@@ -231,9 +236,7 @@ pub(crate) fn too_large(location: Location, too_large: &TooLarge) -> Diagnostic 
             crate::render::french_integer(MAX_CELLS as i64)
         ),
     )
-    .hint(format!(
-        "une cellule isolée loin du tableau (souvent une mise en forme ou un espace) agrandit la feuille : dans votre tableur, Ctrl+Fin montre la dernière cellule utilisée ; supprimez les lignes et colonnes vides après le tableau, enregistrez, puis recommencez"
-    ))
+    .hint("une cellule isolée loin du tableau (souvent une mise en forme ou un espace) agrandit la feuille : dans votre tableur, Ctrl+Fin montre la dernière cellule utilisée ; supprimez les lignes et colonnes vides après le tableau, enregistrez, puis recommencez")
 }
 
 /// What the first bytes of a file say it is.
