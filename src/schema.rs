@@ -5,8 +5,10 @@
 //! by `verifier` without any change here.
 
 use crate::fold::{fold, fold_header};
+use rust_decimal::Decimal;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
+use std::str::FromStr;
 use std::sync::OnceLock;
 
 /// The schema files, embedded so that the binary works from any folder.
@@ -53,6 +55,9 @@ pub struct Constraints {
     pub allowed: Option<Vec<String>>,
     pub minimum: Option<serde_json::Number>,
     pub maximum: Option<serde_json::Number>,
+    /// `minimum` and `maximum` as exact decimals, computed once when the schema is loaded.
+    #[serde(skip)]
+    decimal_bounds: (Option<Decimal>, Option<Decimal>),
 }
 
 /// One column of a schema.
@@ -84,6 +89,11 @@ impl Field {
     /// The allowed categories, if the field is a list.
     pub fn categories(&self) -> Option<&[String]> {
         self.constraints.allowed.as_deref()
+    }
+
+    /// The minimum and maximum as exact decimals.
+    pub fn decimal_bounds(&self) -> (Option<Decimal>, Option<Decimal>) {
+        self.constraints.decimal_bounds
     }
 
     /// Whether the field holds euros.
@@ -160,6 +170,22 @@ impl Schema {
     }
 
     fn index(&mut self) -> Result<(), String> {
+        for field in &mut self.fields {
+            let exact = |bound: &Option<serde_json::Number>| -> Result<Option<Decimal>, String> {
+                bound
+                    .as_ref()
+                    .map(|number| {
+                        Decimal::from_str(&number.to_string())
+                            .or_else(|_| Decimal::from_scientific(&number.to_string()))
+                            .map_err(|error| format!("borne {number} illisible : {error}"))
+                    })
+                    .transpose()
+            };
+            field.constraints.decimal_bounds = (
+                exact(&field.constraints.minimum)?,
+                exact(&field.constraints.maximum)?,
+            );
+        }
         for (position, field) in self.fields.iter().enumerate() {
             let labels = std::iter::once(&field.name)
                 .chain(std::iter::once(&field.title))

@@ -20,6 +20,12 @@ pub fn decimal_from_f64(number: f64) -> Option<Decimal> {
     if !number.is_finite() {
         return None;
     }
+    // Fast path for what spreadsheets mostly hold: amounts with at most two decimals.
+    // `cents / 100` reading back as the very same float means that decimal is the one typed.
+    let cents = (number * 100.0).round();
+    if cents.abs() < 1e15 && cents / 100.0 == number {
+        return Some(Decimal::new(cents as i64, 2).normalize());
+    }
     Decimal::from_str(&format!("{number}")).ok()
 }
 

@@ -15,7 +15,6 @@ use crate::schema::{Field, FieldType, Schema, SchemaSet};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
-use std::str::FromStr;
 
 pub use rules::check_across_files;
 
@@ -23,6 +22,8 @@ pub use rules::check_across_files;
 const HEADER_SEARCH_ROWS: usize = 30;
 /// At least this many columns must be recognised for a row to be taken as the header.
 const MIN_MATCHED_HEADERS: usize = 3;
+/// Sheets with at least this many rows are checked on several cores.
+const PARALLEL_ROWS: usize = 4_096;
 
 /// A typed value of one field.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -364,19 +365,56 @@ impl<'a> Checker<'a> {
                 checked.total_rows += 1;
             }
         }
-        checked.records.reserve(data_rows.len());
-        for row in data_rows {
-            let mut record = self.check_row(
-                &checked,
-                row,
-                sheet.is_1904,
-                age_column.as_ref(),
-                age_bands_into,
-                diagnostics,
-            );
-            record.rejected |= sheet_rejected;
-            checked.records.push(record);
+        // Rows are independent: large sheets are checked on every core, in chunks whose
+        // results are put back in order, so the output does not depend on the core count.
+        let check_chunk = |rows: &[&RawRow]| {
+            let mut chunk_diagnostics = Vec::new();
+            let records: Vec<Record> = rows
+                .iter()
+                .map(|row| {
+                    let mut record = self.check_row(
+                        &checked,
+                        row,
+                        sheet.is_1904,
+                        age_column.as_ref(),
+                        age_bands_into,
+                        &mut chunk_diagnostics,
+                    );
+                    record.rejected |= sheet_rejected;
+                    record
+                })
+                .collect();
+            (records, chunk_diagnostics)
+        };
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |count| count.get())
+            .min(8);
+        let results: Vec<(Vec<Record>, Vec<Diagnostic>)> =
+            if threads > 1 && data_rows.len() >= PARALLEL_ROWS {
+                let chunk_size = data_rows.len().div_ceil(threads);
+                std::thread::scope(|scope| {
+                    let handles: Vec<_> = data_rows
+                        .chunks(chunk_size)
+                        .map(|chunk| scope.spawn(move || check_chunk(chunk)))
+                        .collect();
+                    handles
+                        .into_iter()
+                        .map(|handle| {
+                            handle
+                                .join()
+                                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                        })
+                        .collect()
+                })
+            } else {
+                vec![check_chunk(&data_rows)]
+            };
+        let mut records = Vec::with_capacity(data_rows.len());
+        for (chunk_records, chunk_diagnostics) in results {
+            records.extend(chunk_records);
+            diagnostics.extend(chunk_diagnostics);
         }
+        checked.records = records;
         SheetOutcome::Checked(Box::new(checked))
     }
 
@@ -514,11 +552,14 @@ impl<'a> Checker<'a> {
         }
         let static_field: &'static Field = &schema.fields[field_index];
         if let Some(categories) = static_field.categories() {
-            let text = cell.shown();
+            let text: std::borrow::Cow<'_, str> = match cell {
+                RawCell::Text(text) => std::borrow::Cow::Borrowed(text.as_str()),
+                other => std::borrow::Cow::Owned(other.shown()),
+            };
             return match schema.match_category(field_index, &text) {
                 Some(position) => Ok((Value::Category(categories[position].as_str()), None)),
                 None => {
-                    let hint = match nearest(&text, categories) {
+                    let hint = match nearest(text.as_ref(), categories) {
                         Some(label) => format!(
                             "vouliez-vous dire « {label} » ? valeurs possibles : {}",
                             quoted_list(categories)
@@ -701,19 +742,14 @@ fn expected_number(field: &Field, what: &str) -> Problem {
 }
 
 fn check_bounds(field: &Field, number: Decimal) -> Result<(), Problem> {
-    let bound = |value: &Option<serde_json::Number>| {
-        value
-            .as_ref()
-            .and_then(|number| Decimal::from_str(&number.to_string()).ok())
-    };
-    let minimum = bound(&field.constraints.minimum);
-    let maximum = bound(&field.constraints.maximum);
-    let shown = crate::render::french_decimal(number);
+    let (minimum, maximum) = field.decimal_bounds();
+    let shown = || crate::render::french_decimal(number);
     if let Some(minimum) = minimum.filter(|minimum| number < *minimum) {
         return Err(Problem::new(
             Code::E025,
             format!(
-                "{shown} est inférieur au minimum autorisé pour « {} » ({})",
+                "{} est inférieur au minimum autorisé pour « {} » ({})",
+                shown(),
                 field.title,
                 crate::render::french_decimal(minimum)
             ),
@@ -724,7 +760,8 @@ fn check_bounds(field: &Field, number: Decimal) -> Result<(), Problem> {
         return Err(Problem::new(
             Code::E025,
             format!(
-                "{shown} dépasse le maximum autorisé pour « {} » ({})",
+                "{} dépasse le maximum autorisé pour « {} » ({})",
+                shown(),
                 field.title,
                 crate::render::french_decimal(maximum)
             ),

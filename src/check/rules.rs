@@ -2,7 +2,7 @@
 //! when aid is granted…) and across files (a request number used twice).
 
 use super::{quoted_list, CheckedSheet, Checker, Record, Value};
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::fold::fold;
 use chrono::{Datelike, NaiveDate};
 use std::collections::HashMap;
@@ -327,8 +327,13 @@ fn check_indicator_row(
 /// commune and year, a grid or context value given twice. The later occurrence (in the
 /// order files were read) is rejected and the message names the first.
 pub fn check_across_files(sheets: &mut [CheckedSheet], diagnostics: &mut Vec<Diagnostic>) {
-    let mut seen: HashMap<(&str, Vec<Value>), String> = HashMap::new();
-    for sheet in sheets.iter_mut() {
+    // The first occurrence of each key: its sheet and row, turned into a place only when needed.
+    let mut seen: HashMap<(&str, Vec<Value>), (usize, u32, Option<u32>)> = HashMap::new();
+    let names: Vec<(String, Option<String>)> = sheets
+        .iter()
+        .map(|sheet| (sheet.file.clone(), sheet.sheet.clone()))
+        .collect();
+    for (sheet_position, sheet) in sheets.iter_mut().enumerate() {
         let (key_fields, code, what): (Vec<&str>, Code, &str) = match sheet.schema.name.as_str() {
             "demandes" => (
                 vec!["commune", "date_demande", "numero_demande"],
@@ -378,9 +383,19 @@ pub fn check_across_files(sheets: &mut [CheckedSheet], diagnostics: &mut Vec<Dia
             if key.is_empty() {
                 continue;
             }
-            let location = sheet.cell_location(record.row, place_field);
             match seen.get(&(what, key.clone())) {
-                Some(first) => {
+                Some(&(first_sheet, first_row, first_column)) => {
+                    let location = sheet.cell_location(record.row, place_field);
+                    let first = match names.get(first_sheet) {
+                        Some((file, sheet_name)) => {
+                            let mut first = Location::file(file).with_sheet(sheet_name.as_deref());
+                            first.ligne = Some(first_row + 1);
+                            first.cellule = first_column
+                                .map(|column| crate::diagnostic::cell_name(first_row, column));
+                            first.display_path()
+                        }
+                        None => String::new(),
+                    };
                     let message = if what == "demande" {
                         format!(
                             "le numéro de demande « {} » est déjà utilisé pour la même commune et la même année : {first}",
@@ -401,7 +416,10 @@ pub fn check_across_files(sheets: &mut [CheckedSheet], diagnostics: &mut Vec<Dia
                     duplicates.push(record_position);
                 }
                 None => {
-                    seen.insert((what, key), location.display_path());
+                    let column = sheet.columns[place_field]
+                        .as_ref()
+                        .map(|column| column.index);
+                    seen.insert((what, key), (sheet_position, record.row, column));
                 }
             }
         }

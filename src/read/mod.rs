@@ -211,7 +211,12 @@ impl RowCollector {
         };
         let cells = &mut self.rows[position].cells;
         let column = column as usize;
-        if cells.len() <= column {
+        if cells.len() == column {
+            // Cells mostly arrive left to right, one after the other.
+            cells.push(cell);
+            return Ok(());
+        }
+        if cells.len() < column {
             cells.resize(column + 1, RawCell::Empty);
         }
         cells[column] = cell;

@@ -161,23 +161,51 @@ fn read_xlsx_sheet(
         ));
     }
     let mut collector = RowCollector::new();
+    // Cells written without a value: styled blanks, or formulas never computed. Only when
+    // there are some does a second pass look at formulas, so the common case reads once.
+    let mut valueless = std::collections::HashSet::new();
     loop {
-        let record = match reader.next_cell_with_formula_metadata() {
+        let record = match reader.next_cell() {
             Ok(Some(record)) => record,
             Ok(None) => break,
             Err(error) => return Err(truncated(location.clone(), &error.to_string())),
         };
-        let (row, column) = record.pos;
-        let cell = match (record.value, record.formula) {
-            (DataRef::Empty, Some(_)) => RawCell::FormulaWithoutValue(String::new()),
-            (value, _) => from_data_ref(value),
-        };
+        let (row, column) = record.get_position();
+        if matches!(record.get_value(), DataRef::Empty) {
+            valueless.insert((row, column));
+            continue;
+        }
+        let cell = from_data_ref(record.get_value().clone());
         if cell.is_empty() {
             continue;
         }
         collector
             .push(row, column, cell)
             .map_err(|limit| too_large(location.clone(), &limit))?;
+    }
+    drop(reader);
+    if !valueless.is_empty() {
+        let mut formulas = workbook
+            .worksheet_cells_reader(name)
+            .map_err(|error| truncated(location.clone(), &error.to_string()))?;
+        loop {
+            let formula = match formulas.next_formula() {
+                Ok(Some(formula)) => formula,
+                Ok(None) => break,
+                Err(error) => return Err(truncated(location.clone(), &error.to_string())),
+            };
+            if formula.get_value().is_empty() || !valueless.contains(&formula.get_position()) {
+                continue;
+            }
+            let (row, column) = formula.get_position();
+            collector
+                .push(
+                    row,
+                    column,
+                    RawCell::FormulaWithoutValue(formula.get_value().clone()),
+                )
+                .map_err(|limit| too_large(location.clone(), &limit))?;
+        }
     }
     Ok(collector.finish())
 }
