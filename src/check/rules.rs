@@ -323,12 +323,15 @@ fn check_indicator_row(
     }
 }
 
+/// Where a key was first seen: sheet position, 0-based row, column of the cell to name.
+type FirstPlace = (usize, u32, Option<u32>);
+
 /// Rules across all the files read together: a request number used twice for the same
 /// commune and year, a grid or context value given twice. The later occurrence (in the
 /// order files were read) is rejected and the message names the first.
 pub fn check_across_files(sheets: &mut [CheckedSheet], diagnostics: &mut Vec<Diagnostic>) {
     // The first occurrence of each key: its sheet and row, turned into a place only when needed.
-    let mut seen: HashMap<(&str, Vec<Value>), (usize, u32, Option<u32>)> = HashMap::new();
+    let mut seen: HashMap<(&str, Vec<Value>), FirstPlace> = HashMap::new();
     let names: Vec<(String, Option<String>)> = sheets
         .iter()
         .map(|sheet| (sheet.file.clone(), sheet.sheet.clone()))
