@@ -13,6 +13,10 @@ use std::path::{Path, PathBuf};
 /// The file that describes the network, looked for at the root of each folder given.
 pub const NETWORK_FILE: &str = "reseau.toml";
 
+/// A folder of raw, non-anonymised files kept by a CCAS for `anonymiser`: never read by
+/// the other commands (a file given by name is still checked, and its names flagged).
+pub const RAW_FOLDER: &str = "brut";
+
 /// Errors that stop the tool from doing its job at all (exit code 2).
 #[derive(Debug, thiserror::Error)]
 pub enum ToolError {
@@ -196,6 +200,13 @@ fn walk(
             continue;
         }
         if is_folder {
+            if name.eq_ignore_ascii_case(RAW_FOLDER) {
+                diagnostics.push(
+                    Diagnostic::new(Code::N004, Location::file(shown_path(shown_root, &child)), "dossier « brut » ignoré : il contient des fichiers non anonymisés, qui ne quittent pas le CCAS")
+                        .hint("n'envoyez que les fichiers produits par « observatoire anonymiser »"),
+                );
+                continue;
+            }
             walk(root, shown_root, &child, found, diagnostics)?;
             continue;
         }
