@@ -88,6 +88,9 @@ pub(super) fn read_workbook(
             read_dense(workbook, format, location)
         }
         SourceFormat::Ods => {
+            if let Some((sheet, limit)) = oversized_ods_sheet(&bytes) {
+                return Err(too_large(location.clone().with_sheet(Some(&sheet)), &limit));
+            }
             let workbook = Ods::new(Cursor::new(bytes)).map_err(|error| match error {
                 calamine::OdsError::Password => password_protected(location.clone()),
                 calamine::OdsError::CellLimitExceeded { .. } => too_large(
@@ -336,5 +339,86 @@ fn from_data(value: &Data) -> RawCell {
         Data::DurationIso(text) => RawCell::Text(text.clone()),
         Data::Error(error) => RawCell::Error(error.to_string()),
         Data::Empty => RawCell::Empty,
+    }
+}
+
+/// The first sheet of an OpenDocument file whose area in use exceeds the limits, found by
+/// streaming `content.xml` (rows and columns repeated by `number-*-repeated` are counted,
+/// not expanded), because calamine loads every sheet of an ods file in full at once.
+fn oversized_ods_sheet(bytes: &[u8]) -> Option<(String, super::TooLarge)> {
+    use quick_xml::events::{BytesStart, Event};
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    let content = archive.by_name("content.xml").ok()?;
+    let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(content));
+    let repeat = |element: &BytesStart<'_>, name: &str| -> u64 {
+        element
+            .attributes()
+            .flatten()
+            .find(|attribute| attribute.key.as_ref() == name)
+            .and_then(|attribute| attribute.value.trim().parse().ok())
+            .unwrap_or(1)
+    };
+    let has_content = |element: &BytesStart<'_>| {
+        element.attributes().flatten().any(|attribute| {
+            matches!(
+                attribute.key.as_ref(),
+                "office:value-type" | "table:formula"
+            )
+        })
+    };
+    let mut buffer = Vec::new();
+    let (mut sheet, mut row, mut column) = (String::new(), 0u64, 0u64);
+    let (mut row_repeat, mut row_used) = (1u64, false);
+    let (mut last_row, mut last_column, mut any) = (0u64, 0u64, false);
+    loop {
+        let event = reader.read_event_into(&mut buffer).ok()?;
+        match &event {
+            Event::Start(element) | Event::Empty(element) => match element.name().as_ref() {
+                "table:table" => {
+                    sheet = element
+                        .attributes()
+                        .flatten()
+                        .find(|attribute| attribute.key.as_ref() == "table:name")
+                        .map(|attribute| attribute.value.to_string())
+                        .unwrap_or_default();
+                    (row, last_row, last_column, any) = (0, 0, 0, false);
+                }
+                "table:table-row" => {
+                    row_repeat = repeat(element, "table:number-rows-repeated");
+                    (column, row_used) = (0, false);
+                }
+                "table:table-cell" | "table:covered-table-cell" => {
+                    let columns = repeat(element, "table:number-columns-repeated");
+                    if has_content(element) {
+                        last_column = last_column.max(column + columns - 1);
+                        row_used = true;
+                    }
+                    column = column.saturating_add(columns);
+                }
+                _ => {}
+            },
+            Event::End(element) if element.name().as_ref() == "table:table-row" => {
+                if row_used {
+                    last_row = row + row_repeat - 1;
+                    any = true;
+                }
+                row = row.saturating_add(row_repeat);
+            }
+            Event::End(element) if element.name().as_ref() == "table:table" => {
+                let too_wide = last_column >= u64::from(MAX_COLUMNS);
+                let too_big = (last_row + 1).saturating_mul(last_column + 1) > MAX_CELLS
+                    || last_row >= u64::from(super::MAX_ROWS);
+                if any && (too_wide || too_big) {
+                    let limit = super::TooLarge {
+                        row: u32::try_from(last_row).unwrap_or(u32::MAX),
+                        column: u32::try_from(last_column).unwrap_or(u32::MAX),
+                    };
+                    return Some((sheet, limit));
+                }
+            }
+            Event::Eof => return None,
+            _ => {}
+        }
+        buffer.clear();
     }
 }
