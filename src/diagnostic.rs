@@ -93,7 +93,7 @@ codes! {
     N001 => Note, "Feuille ignorée : ses en-têtes ne correspondent à aucun modèle.";
     N002 => Note, "Ligne de total exclue.";
     N003 => Note, "Pas de reseau.toml : le réseau par défaut (six communes) est utilisé.";
-    N004 => Note, "Fichier ignoré (extension non prise en charge ou fichier de verrouillage).";
+    N004 => Note, "Fichier ou dossier ignoré (extension non prise en charge, fichier de verrouillage, dossier brut non anonymisé).";
 }
 
 impl fmt::Display for Code {

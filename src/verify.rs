@@ -47,7 +47,10 @@ pub struct SheetSummary {
     pub lignes_rejetees: usize,
     /// Total rows excluded (not data).
     pub lignes_de_total: usize,
+    /// Skipped on purpose (no header matched any schema).
     pub ignoree: bool,
+    /// Could not be read (too large, damaged): its diagnostic says why.
+    pub illisible: bool,
 }
 
 /// What happened to one file.
@@ -338,6 +341,20 @@ pub fn verify(paths: &[PathBuf], options: &VerifyOptions) -> Result<Verification
             lu: true,
             feuilles: Vec::new(),
         };
+        for problem in &workbook.problems {
+            if let Some(sheet) = &problem.lieu.feuille {
+                summary.feuilles.push(SheetSummary {
+                    feuille: Some(sheet.clone()),
+                    modele: None,
+                    lignes_lues: 0,
+                    lignes_acceptees: 0,
+                    lignes_rejetees: 0,
+                    lignes_de_total: 0,
+                    ignoree: false,
+                    illisible: true,
+                });
+            }
+        }
         diagnostics.extend(workbook.problems.iter().cloned());
         for sheet in &workbook.sheets {
             match checker.check_sheet(&candidate.shown, sheet, &mut diagnostics) {
@@ -350,6 +367,7 @@ pub fn verify(paths: &[PathBuf], options: &VerifyOptions) -> Result<Verification
                     lignes_rejetees: 0,
                     lignes_de_total: 0,
                     ignoree: true,
+                    illisible: false,
                 }),
             }
         }
@@ -368,6 +386,7 @@ pub fn verify(paths: &[PathBuf], options: &VerifyOptions) -> Result<Verification
                 lignes_rejetees: read - accepted,
                 lignes_de_total: sheet.total_rows,
                 ignoree: false,
+                illisible: false,
             });
         }
     }

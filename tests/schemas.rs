@@ -213,3 +213,18 @@ fn catalogues_agree_with_the_schemas() {
         assert!(bands.iter().any(|label| label == band), "{band}");
     }
 }
+
+#[test]
+fn the_readme_documents_every_diagnostic_code() {
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .expect("README.md");
+    for code in observatoire::diagnostic::Code::ALL {
+        let line = format!(
+            "| {code} | {} | {} |",
+            code.severity().label(),
+            code.summary()
+        );
+        assert!(readme.contains(&line), "README.md lacks the line:\n{line}");
+    }
+}

@@ -48,49 +48,44 @@ pub fn render_verification(verification: &Verification) -> String {
     let errors = verification.count(Severity::Erreur);
     let mut tasks = Vec::new();
     for file in &verification.files {
-        let of_file = |sheet: Option<&str>| -> Vec<&Diagnostic> {
-            verification
-                .diagnostics
-                .iter()
-                .filter(|diagnostic| {
-                    diagnostic.lieu.fichier == file.fichier
-                        && (sheet.is_none() || diagnostic.lieu.feuille.as_deref() == sheet)
-                })
-                .collect()
-        };
-        if file.feuilles.is_empty() {
-            let diagnostics = of_file(None);
-            tasks.push(Task {
-                fichier: &file.fichier,
-                feuille: None,
-                format: file.format,
-                modele: None,
-                valide: !diagnostics.iter().any(|diagnostic| diagnostic.is_error()),
-                lignes_lues: 0,
-                lignes_acceptees: 0,
-                lignes_rejetees: 0,
-                lignes_de_total: 0,
-                ignoree: file.lu,
-                diagnostics,
-            });
-        }
+        let mut remaining: Vec<&Diagnostic> = verification
+            .diagnostics
+            .iter()
+            .filter(|diagnostic| diagnostic.lieu.fichier == file.fichier)
+            .collect();
         for sheet in &file.feuilles {
-            let diagnostics = of_file(Some(sheet.feuille.as_deref().unwrap_or_default()))
+            let (own, rest): (Vec<&Diagnostic>, Vec<&Diagnostic>) = remaining
                 .into_iter()
-                .filter(|diagnostic| diagnostic.lieu.feuille == sheet.feuille)
-                .collect::<Vec<_>>();
+                .partition(|diagnostic| diagnostic.lieu.feuille == sheet.feuille);
+            remaining = rest;
             tasks.push(Task {
                 fichier: &file.fichier,
                 feuille: sheet.feuille.as_deref(),
                 format: file.format,
                 modele: sheet.modele.as_deref(),
-                valide: !diagnostics.iter().any(|diagnostic| diagnostic.is_error()),
+                valide: !own.iter().any(|diagnostic| diagnostic.is_error()),
                 lignes_lues: sheet.lignes_lues,
                 lignes_acceptees: sheet.lignes_acceptees,
                 lignes_rejetees: sheet.lignes_rejetees,
                 lignes_de_total: sheet.lignes_de_total,
                 ignoree: sheet.ignoree,
-                diagnostics,
+                diagnostics: own,
+            });
+        }
+        // What concerns the file as a whole (or a file that could not be read).
+        if !remaining.is_empty() || file.feuilles.is_empty() {
+            tasks.push(Task {
+                fichier: &file.fichier,
+                feuille: None,
+                format: file.format,
+                modele: None,
+                valide: !remaining.iter().any(|diagnostic| diagnostic.is_error()),
+                lignes_lues: 0,
+                lignes_acceptees: 0,
+                lignes_rejetees: 0,
+                lignes_de_total: 0,
+                ignoree: false,
+                diagnostics: remaining,
             });
         }
     }

@@ -120,10 +120,10 @@ pub fn render_verification(verification: &Verification, colour: bool) -> String 
             match &sheet.modele {
                 Some(schema) => {
                     let mut line = format!(
-                        "  {place} ({schema}) : {} lues, {} acceptées, {} rejetées",
-                        french_integer(sheet.lignes_lues as i64),
-                        french_integer(sheet.lignes_acceptees as i64),
-                        french_integer(sheet.lignes_rejetees as i64)
+                        "  {place} ({schema}) : {}, {}, {}",
+                        plural(sheet.lignes_lues, "ligne lue", "lignes lues"),
+                        plural(sheet.lignes_acceptees, "acceptée", "acceptées"),
+                        plural(sheet.lignes_rejetees, "rejetée", "rejetées")
                     );
                     if sheet.lignes_de_total > 0 {
                         let _ = write!(
@@ -134,29 +134,39 @@ pub fn render_verification(verification: &Verification, colour: bool) -> String 
                     }
                     let _ = writeln!(out, "{line}");
                 }
+                None if sheet.illisible => {
+                    let _ = writeln!(out, "  {place} : feuille illisible");
+                }
                 None => {
                     let _ = writeln!(out, "  {place} : feuille ignorée");
                 }
             }
         }
     }
-    let sheets_skipped = verification
-        .files
-        .iter()
-        .flat_map(|file| &file.feuilles)
-        .filter(|sheet| sheet.ignoree)
-        .count();
-    let unreadable = verification.files.iter().filter(|file| !file.lu).count();
+    let sheets = || verification.files.iter().flat_map(|file| &file.feuilles);
+    let sheets_skipped = sheets().filter(|sheet| sheet.ignoree).count();
+    let unreadable = verification.files.iter().filter(|file| !file.lu).count()
+        + sheets().filter(|sheet| sheet.illisible).count();
     let _ = writeln!(
         out,
-        "Total : {}, {} lues, {} acceptées, {} rejetées ; {} ignorée(s), {} illisible(s)",
+        "Total : {} ; {} : {}, {}",
         plural(verification.files.len(), "fichier", "fichiers"),
-        plural(verification.rows_read(), "ligne", "lignes"),
-        french_integer(verification.rows_accepted() as i64),
-        french_integer(verification.rows_rejected() as i64),
-        plural(sheets_skipped, "feuille", "feuilles"),
-        plural(unreadable, "fichier", "fichiers"),
+        plural(verification.rows_read(), "ligne lue", "lignes lues"),
+        plural(verification.rows_accepted(), "acceptée", "acceptées"),
+        plural(verification.rows_rejected(), "rejetée", "rejetées"),
     );
+    if sheets_skipped + unreadable > 0 {
+        let _ = writeln!(
+            out,
+            "  {} ; {}",
+            plural(sheets_skipped, "feuille ignorée", "feuilles ignorées"),
+            plural(
+                unreadable,
+                "fichier ou feuille illisible",
+                "fichiers ou feuilles illisibles"
+            ),
+        );
+    }
     let errors = verification.count(Severity::Erreur);
     let verdict = format!(
         "{}, {}, {}",
