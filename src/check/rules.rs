@@ -2,7 +2,7 @@
 //! when aid is granted…) and across files (a request number used twice).
 
 use super::{quoted_list, CheckedSheet, Checker, Record, Value};
-use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::fold::fold;
 use chrono::{Datelike, NaiveDate};
 use std::collections::HashMap;
@@ -323,82 +323,108 @@ fn check_indicator_row(
     }
 }
 
-/// Where a key was first seen: sheet position, 0-based row, column of the cell to name.
-type FirstPlace = (usize, u32, Option<u32>);
+/// One part of a uniqueness key, borrowed from the records (no copy per row).
+#[derive(Debug, PartialEq, Eq, Hash)]
+enum KeyPart<'a> {
+    Value(&'a Value),
+    Year(i32),
+}
+
+/// What must be unique: the kind of row, then up to four parts.
+type UniqueKey<'a> = (&'static str, [Option<KeyPart<'a>>; 4]);
 
 /// Rules across all the files read together: a request number used twice for the same
 /// commune and year, a grid or context value given twice. The later occurrence (in the
 /// order files were read) is rejected and the message names the first.
 pub fn check_across_files(sheets: &mut [CheckedSheet], diagnostics: &mut Vec<Diagnostic>) {
-    // The first occurrence of each key: its sheet and row, turned into a place only when needed.
-    let mut seen: HashMap<(&str, Vec<Value>), FirstPlace> = HashMap::new();
-    let names: Vec<(String, Option<String>)> = sheets
-        .iter()
-        .map(|sheet| (sheet.file.clone(), sheet.sheet.clone()))
-        .collect();
-    for (sheet_position, sheet) in sheets.iter_mut().enumerate() {
-        let (key_fields, code, what): (Vec<&str>, Code, &str) = match sheet.schema.name.as_str() {
-            "demandes" => (
-                vec!["commune", "date_demande", "numero_demande"],
-                Code::E033,
-                "demande",
-            ),
-            "grille" => (
-                vec!["commune", "annee", "indicateur", "modalite"],
-                Code::E037,
-                "grille",
-            ),
-            "contexte" => (
-                vec!["commune", "millesime", "indicateur", "modalite"],
-                Code::E037,
-                "contexte",
-            ),
-            _ => continue,
-        };
-        let indices: Vec<Option<usize>> = key_fields
-            .iter()
-            .map(|name| sheet.schema.field_index(name))
-            .collect();
+    for (sheet_position, record_position) in find_duplicates(sheets, diagnostics) {
+        if let Some(record) = sheets
+            .get_mut(sheet_position)
+            .and_then(|sheet| sheet.records.get_mut(record_position))
+        {
+            record.rejected = true;
+        }
+    }
+}
+
+fn find_duplicates(
+    sheets: &[CheckedSheet],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<(usize, usize)> {
+    let capacity = sheets.iter().map(|sheet| sheet.records.len()).sum();
+    let mut seen: HashMap<UniqueKey<'_>, (usize, usize)> = HashMap::with_capacity(capacity);
+    let mut duplicates = Vec::new();
+    for (sheet_position, sheet) in sheets.iter().enumerate() {
+        let (key_fields, code, what): ([&str; 4], Code, &'static str) =
+            match sheet.schema.name.as_str() {
+                "demandes" => (
+                    ["commune", "date_demande", "numero_demande", ""],
+                    Code::E033,
+                    "demande",
+                ),
+                "grille" => (
+                    ["commune", "annee", "indicateur", "modalite"],
+                    Code::E037,
+                    "grille",
+                ),
+                "contexte" => (
+                    ["commune", "millesime", "indicateur", "modalite"],
+                    Code::E037,
+                    "contexte",
+                ),
+                _ => continue,
+            };
+        let indices = key_fields.map(|name| {
+            if name.is_empty() {
+                None
+            } else {
+                Some(sheet.schema.field_index(name))
+            }
+        });
+        if indices.iter().flatten().any(Option::is_none) {
+            continue;
+        }
         let numero = sheet.schema.field_index("numero_demande");
         let place_field = if what == "demande" {
             numero
         } else {
-            indices.last().copied().flatten()
+            sheet.schema.field_index("modalite")
         };
         let Some(place_field) = place_field else {
             continue;
         };
-        let mut duplicates = Vec::new();
         for (record_position, record) in sheet.records.iter().enumerate() {
-            let mut key = Vec::with_capacity(indices.len());
-            for index in &indices {
+            let mut key: [Option<KeyPart<'_>>; 4] = [None, None, None, None];
+            let mut complete = true;
+            for (slot, index) in key.iter_mut().zip(indices) {
+                let Some(index) = index else { continue };
                 // A request is unique per commune and *year*.
-                let value = match value(record, *index) {
-                    Value::Date(date) if what == "demande" => Value::Year(date.year()),
-                    other => other.clone(),
+                *slot = match value(record, index) {
+                    Value::Missing => {
+                        complete = false;
+                        break;
+                    }
+                    Value::Date(date) if what == "demande" => Some(KeyPart::Year(date.year())),
+                    other => Some(KeyPart::Value(other)),
                 };
-                if value.is_missing() {
-                    key.clear();
-                    break;
-                }
-                key.push(value);
             }
-            if key.is_empty() {
+            if !complete {
                 continue;
             }
-            match seen.get(&(what, key.clone())) {
-                Some(&(first_sheet, first_row, first_column)) => {
-                    let location = sheet.cell_location(record.row, place_field);
-                    let first = match names.get(first_sheet) {
-                        Some((file, sheet_name)) => {
-                            let mut first = Location::file(file).with_sheet(sheet_name.as_deref());
-                            first.ligne = Some(first_row + 1);
-                            first.cellule = first_column
-                                .map(|column| crate::diagnostic::cell_name(first_row, column));
-                            first.display_path()
-                        }
-                        None => String::new(),
-                    };
+            match seen.entry((what, key)) {
+                std::collections::hash_map::Entry::Vacant(entry) => {
+                    entry.insert((sheet_position, record_position));
+                }
+                std::collections::hash_map::Entry::Occupied(entry) => {
+                    let (first_sheet, first_record) = *entry.get();
+                    let first = sheets
+                        .get(first_sheet)
+                        .and_then(|first| {
+                            first.records.get(first_record).map(|record| {
+                                first.cell_location(record.row, place_field).display_path()
+                            })
+                        })
+                        .unwrap_or_default();
                     let message = if what == "demande" {
                         format!(
                             "le numéro de demande « {} » est déjà utilisé pour la même commune et la même année : {first}",
@@ -408,7 +434,7 @@ pub fn check_across_files(sheets: &mut [CheckedSheet], diagnostics: &mut Vec<Dia
                         format!("cette valeur (même commune, année, indicateur et modalité) est déjà saisie : {first}")
                     };
                     diagnostics.push(
-                        Diagnostic::new(code, location, message)
+                        Diagnostic::new(code, sheet.cell_location(record.row, place_field), message)
                             .value(value(record, Some(place_field)).as_text().unwrap_or_default().to_string())
                             .hint(if what == "demande" {
                                 "chaque demande porte un numéro unique par commune et par année : corrigez le numéro, ou supprimez la ligne en double"
@@ -416,18 +442,10 @@ pub fn check_across_files(sheets: &mut [CheckedSheet], diagnostics: &mut Vec<Dia
                                 "gardez une seule ligne pour chaque valeur"
                             }),
                     );
-                    duplicates.push(record_position);
-                }
-                None => {
-                    let column = sheet.columns[place_field]
-                        .as_ref()
-                        .map(|column| column.index);
-                    seen.insert((what, key), (sheet_position, record.row, column));
+                    duplicates.push((sheet_position, record_position));
                 }
             }
         }
-        for position in duplicates {
-            sheet.records[position].rejected = true;
-        }
     }
+    duplicates
 }

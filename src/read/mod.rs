@@ -338,10 +338,7 @@ pub fn read_file(path: &Path, shown: &str) -> Result<RawWorkbook, Diagnostic> {
             None => not_a_spreadsheet(location, "un fichier d'un type non pris en charge"),
         });
     }
-    match actual {
-        SourceFormat::Csv => csv_text::read_csv(&bytes, &location),
-        format => workbook::read_workbook(bytes, format, &location),
-    }
+    workbook::read_workbook(bytes, actual, &location)
 }
 
 fn not_a_spreadsheet(location: Location, what: &str) -> Diagnostic {

@@ -1,4 +1,4 @@
-//! Workbooks (xlsx, xlsm, xls, ods) through calamine.
+//! Workbooks (xlsx, xlsm, xls, ods) through calamine; csv is handed to `csv_text`.
 //!
 //! xlsx is streamed cell by cell, so the size check happens before any large allocation
 //! and formulas without a cached value are seen in the same pass.
@@ -104,12 +104,8 @@ pub(super) fn read_workbook(
             })?;
             read_dense(workbook, format, location)
         }
-        SourceFormat::Csv => unreachable_csv(location),
+        SourceFormat::Csv => super::csv_text::read_csv(&bytes, location),
     }
-}
-
-fn unreachable_csv(location: &Location) -> Result<RawWorkbook, Diagnostic> {
-    Err(truncated(location.clone(), "format inattendu"))
 }
 
 fn read_xlsx(
