@@ -90,9 +90,10 @@ codes! {
     W002 => Avertissement, "Montant accordé supérieur au montant demandé.";
     W003 => Avertissement, "La commune n'était pas membre du réseau à cette date.";
     W004 => Avertissement, "Montant arrondi au centime.";
+    W005 => Avertissement, "Aucune donnée lue dans un fichier pourtant lisible.";
     N001 => Note, "Feuille ignorée : ses en-têtes ne correspondent à aucun modèle.";
-    N002 => Note, "Ligne de total exclue.";
-    N003 => Note, "Pas de reseau.toml : le réseau par défaut (six communes) est utilisé.";
+    N002 => Note, "Ligne de total ou note sous le tableau exclue : ce n'est pas une donnée.";
+    N003 => Note, "Réseau par défaut (six communes) utilisé : pas de reseau.toml, ou reseau.toml invalide.";
     N004 => Note, "Fichier ou dossier ignoré (extension non prise en charge, fichier de verrouillage, dossier brut non anonymisé).";
 }
 

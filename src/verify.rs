@@ -243,7 +243,10 @@ fn load_network(path: &Path, shown: &str, diagnostics: &mut Vec<Diagnostic>) -> 
             diagnostics.push(Diagnostic::new(
                 Code::E007,
                 Location::file(shown),
-                format!("le fichier ne peut pas être lu ({error})"),
+                format!(
+                    "le fichier ne peut pas être lu ({})",
+                    crate::read::io_error_in_french(&error)
+                ),
             ));
             return None;
         }
@@ -308,7 +311,13 @@ pub fn verify(paths: &[PathBuf], options: &VerifyOptions) -> Result<Verification
     let (network, network_source) = match &network_file {
         Some((path, shown)) => match load_network(path, shown, &mut diagnostics) {
             Some(network) => (network, Some(shown.clone())),
-            None => (Network::default_network(), None),
+            None => {
+                diagnostics.push(
+                    Diagnostic::new(Code::N003, Location::file(shown), "reseau.toml est invalide : les autres fichiers sont vérifiés avec le réseau par défaut (les six communes de la convention)")
+                        .hint("corrigez reseau.toml (voir les erreurs E040), puis relancez la vérification"),
+                );
+                (Network::default_network(), None)
+            }
         },
         None => {
             diagnostics.push(
@@ -370,6 +379,16 @@ pub fn verify(paths: &[PathBuf], options: &VerifyOptions) -> Result<Verification
                     illisible: false,
                 }),
             }
+        }
+        let data_sheets = sheets
+            .iter()
+            .filter(|sheet| sheet.file == candidate.shown)
+            .count();
+        if data_sheets == 0 && workbook.problems.is_empty() {
+            diagnostics.push(
+                Diagnostic::new(Code::W005, Location::file(&candidate.shown), "aucune donnée n'a été lue dans ce fichier : aucune feuille ne suit un modèle")
+                    .hint("vérifiez qu'il s'agit du bon fichier, et que ses en-têtes sont ceux du modèle (observatoire modeles)"),
+            );
         }
         files.push(summary);
     }

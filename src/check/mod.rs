@@ -79,6 +79,23 @@ impl Value {
     }
 }
 
+/// The fields of a row whose cell could not be read (so rules do not pile up on them).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct FieldSet(u128);
+
+impl FieldSet {
+    fn mark(&mut self, field: usize) {
+        if field < 128 {
+            self.0 |= 1 << field;
+        }
+    }
+
+    /// Whether the field's cell was unreadable.
+    pub(crate) fn contains(self, field: Option<usize>) -> bool {
+        field.is_some_and(|field| field < 128 && self.0 & (1 << field) != 0)
+    }
+}
+
 /// One data row after typing. `row` is 0-based, as in [`RawRow`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Record {
@@ -161,11 +178,37 @@ fn header_text(cell: &RawCell) -> Option<String> {
     }
 }
 
+/// A total or subtotal row: its first filled cell starts with « Total » or « Sous-total ».
+/// Such a row is never a request, wherever it stands.
 fn is_total_row(row: &RawRow) -> bool {
     row.cells
         .iter()
         .find(|cell| !cell.is_empty())
-        .is_some_and(|cell| matches!(cell, RawCell::Text(text) if fold(text).starts_with("total")))
+        .is_some_and(|cell| {
+            matches!(cell, RawCell::Text(text) if {
+                let folded = fold(text);
+                folded.starts_with("total") || folded.starts_with("sous total")
+            })
+        })
+}
+
+/// A note under the table (« Source : … », « Note : … », « * … »): one filled cell of text.
+fn is_footnote_row(row: &RawRow) -> bool {
+    let mut filled = row.cells.iter().filter(|cell| !cell.is_empty());
+    match (filled.next(), filled.next()) {
+        (Some(RawCell::Text(text)), None) => {
+            let trimmed = text.trim_start();
+            let folded = fold(trimmed);
+            trimmed.starts_with('*')
+                || trimmed.starts_with('(')
+                || [
+                    "source", "sources", "note", "notes", "lecture", "champ", "nb", "n b",
+                ]
+                .iter()
+                .any(|word| folded == *word || folded.starts_with(&format!("{word} ")))
+        }
+        _ => false,
+    }
 }
 
 /// Up to three labels, quoted, as a French list.
@@ -251,12 +294,22 @@ impl<'a> Checker<'a> {
     ) -> SheetOutcome {
         let sheet_location = Location::file(file).with_sheet(sheet.name.as_deref());
         let Some((header_position, schema)) = self.find_header(sheet) else {
-            if !sheet.rows.is_empty() || sheet.name.is_none() {
-                diagnostics.push(
-                    Diagnostic::new(Code::N001, sheet_location, "feuille ignorée : aucune ligne d'en-têtes ne correspond à un modèle (demandes, grille, dépenses, temps de personnel, contexte)")
-                        .hint("si cette feuille contient des données, vérifiez que ses en-têtes sont ceux du modèle (observatoire modeles)"),
-                );
+            const NO_HEADER: &str = "aucune ligne d'en-têtes ne correspond à un modèle (demandes, grille, dépenses, temps de personnel, contexte)";
+            let message = match (sheet.name.is_some(), sheet.rows.is_empty()) {
+                (true, true) => "feuille vide ignorée".to_string(),
+                (false, true) => "fichier ignoré : il ne contient aucune valeur".to_string(),
+                (true, false) => format!("feuille ignorée : {NO_HEADER}"),
+                (false, false) => format!("fichier ignoré : {NO_HEADER}"),
+            };
+            let mut note = Diagnostic::new(Code::N001, sheet_location, message);
+            if !sheet.rows.is_empty() {
+                note = note.hint(if sheet.name.is_some() {
+                    "si cette feuille contient des données, vérifiez que ses en-têtes sont ceux du modèle (observatoire modeles)"
+                } else {
+                    "si ce fichier contient des données, vérifiez que ses en-têtes sont ceux du modèle (observatoire modeles)"
+                });
             }
+            diagnostics.push(note);
             return SheetOutcome::Skipped;
         };
         let header_row = &sheet.rows[header_position];
@@ -292,17 +345,15 @@ impl<'a> Checker<'a> {
             } else if let Some(category) = self.schemas.identifying_category(&header) {
                 diagnostics.push(
                     Diagnostic::new(Code::E010, location, format!(
-                        "la colonne « {header} » contient des données identifiantes ({}) qui ne doivent pas quitter le CCAS",
+                        "cette colonne contient des données identifiantes ({}) qui ne doivent pas quitter le CCAS",
                         category.libelle
                     ))
-                    .value(header.clone())
                     .hint("n'envoyez que le fichier anonymisé : « observatoire anonymiser » retire ces colonnes et remplace le foyer par un pseudonyme"),
                 );
                 sheet_rejected = true;
             } else {
                 diagnostics.push(
-                    Diagnostic::new(Code::W001, location, format!("colonne « {header} » inconnue du modèle {} : elle est ignorée", schema.name))
-                        .value(header.clone())
+                    Diagnostic::new(Code::W001, location, format!("colonne inconnue du modèle {} : elle est ignorée", schema.name))
                         .hint(match nearest(&header, schema.fields.iter().map(|field| &field.title)) {
                             Some(title) => format!("vouliez-vous dire « {title} » ?"),
                             None => "si elle doit être lue, renommez-la comme dans le modèle (observatoire modeles)".to_string(),
@@ -349,20 +400,68 @@ impl<'a> Checker<'a> {
             records: Vec::new(),
             total_rows: 0,
         };
-        let mut data_rows: Vec<&RawRow> = sheet.rows[header_position + 1..]
-            .iter()
-            .filter(|row| !row.is_blank())
-            .collect();
-        while data_rows.last().is_some_and(|row| is_total_row(row)) {
-            if let Some(row) = data_rows.pop() {
-                let mut location = sheet_location.clone();
-                location.ligne = Some(row.index + 1);
-                diagnostics.push(Diagnostic::new(
-                    Code::N002,
-                    location,
-                    "ligne de total exclue : ce n'est pas une donnée",
-                ));
+        let mut data_rows: Vec<&RawRow> =
+            Vec::with_capacity(sheet.rows.len().saturating_sub(header_position + 1));
+        let excluded = |row: &RawRow, what: &str, diagnostics: &mut Vec<Diagnostic>| {
+            let mut location = sheet_location.clone();
+            location.ligne = Some(row.index + 1);
+            diagnostics.push(Diagnostic::new(
+                Code::N002,
+                location,
+                format!("{what} exclue : ce n'est pas une donnée"),
+            ));
+        };
+        for row in &sheet.rows[header_position + 1..] {
+            if row.is_blank() {
+                continue;
+            }
+            if is_total_row(row) {
+                excluded(row, "ligne de total", diagnostics);
                 checked.total_rows += 1;
+                continue;
+            }
+            data_rows.push(row);
+        }
+        while data_rows.last().is_some_and(|row| is_footnote_row(row)) {
+            if let Some(row) = data_rows.pop() {
+                excluded(row, "note sous le tableau", diagnostics);
+                checked.total_rows += 1;
+            }
+        }
+        // Values under a column without a header cannot be read: say so once per column.
+        let headed: Vec<bool> = header_row
+            .cells
+            .iter()
+            .map(|cell| header_text(cell).is_some())
+            .collect();
+        let mut reported = std::collections::BTreeSet::new();
+        for row in &data_rows {
+            for (index, cell) in row.cells.iter().enumerate() {
+                if !cell.is_empty()
+                    && !headed.get(index).copied().unwrap_or(false)
+                    && reported.insert(index)
+                {
+                    let index = u32::try_from(index).unwrap_or(u32::MAX);
+                    let mut location = sheet_location.clone();
+                    location.ligne = Some(row.index + 1);
+                    location.cellule = Some(cell_name(row.index, index));
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Code::W001,
+                            location,
+                            format!(
+                                "la colonne {} a des valeurs mais pas d'en-tête : elle est ignorée",
+                                crate::diagnostic::column_letters(index)
+                            ),
+                        )
+                        .value(cell.shown())
+                        .hint(format!(
+                            "donnez-lui l'en-tête du modèle {} qui convient, sur la ligne {}",
+                            schema.name,
+                            header_row.index + 1
+                        )),
+                    );
+                }
             }
         }
         // Rows are independent: large sheets are checked on every core, in chunks whose
@@ -433,6 +532,7 @@ impl<'a> Checker<'a> {
             values: vec![Value::Missing; schema.fields.len()],
             rejected: false,
         };
+        let mut unreadable = FieldSet::default();
         for (field_index, column) in sheet.columns.iter().enumerate() {
             let Some(column) = column else { continue };
             let cell = row.cell(column.index as usize);
@@ -450,6 +550,7 @@ impl<'a> Checker<'a> {
                     diagnostics
                         .push(problem.located(sheet.cell_location(row.index, field_index), cell));
                     record.rejected = true;
+                    unreadable.mark(field_index);
                 }
             }
         }
@@ -513,7 +614,7 @@ impl<'a> Checker<'a> {
                 record.rejected = true;
             }
         }
-        rules::check_row(self, sheet, &mut record, diagnostics);
+        rules::check_row(self, sheet, &mut record, unreadable, diagnostics);
         record
     }
 
@@ -523,7 +624,33 @@ impl<'a> Checker<'a> {
         if let Some(code) = self.communes.get(trimmed) {
             return Some(code);
         }
-        self.communes.get(&fold(trimmed)).map(String::as_str)
+        let folded = fold(trimmed);
+        if let Some(code) = self.communes.get(&folded) {
+            return Some(code);
+        }
+        // « CCAS de Blain », « Mairie de Bouvron », « 44 015 ».
+        for prefix in [
+            "ccas de ",
+            "ccas d ",
+            "ccas du ",
+            "ccas ",
+            "mairie de ",
+            "mairie d ",
+            "commune de ",
+            "commune d ",
+            "ville de ",
+        ] {
+            if let Some(name) = folded.strip_prefix(prefix) {
+                if let Some(code) = self.communes.get(name) {
+                    return Some(code);
+                }
+            }
+        }
+        let digits: String = folded
+            .chars()
+            .filter(|character| !character.is_whitespace())
+            .collect();
+        self.communes.get(&digits).map(String::as_str)
     }
 
     fn parse_cell(
@@ -631,6 +758,12 @@ impl<'a> Checker<'a> {
                 }
             }
             FieldType::Date => {
+                if let RawCell::Number(number) = cell {
+                    if number.fract() == 0.0 && (1990.0..=2100.0).contains(number) {
+                        return Err(Problem::new(Code::E022, format!("« {} » ressemble à une année, pas à une date", cells::number_as_text(*number)))
+                            .hint("saisissez la date complète au format jj/mm/aaaa, par exemple 03/02/2024"));
+                    }
+                }
                 let date = match cell {
                     RawCell::Date(date) => Some(*date),
                     RawCell::Number(serial) => cells::date_from_serial(*serial, is_1904),

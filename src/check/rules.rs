@@ -1,7 +1,7 @@
 //! Rules across the fields of a row (a decision after its request, an amount granted
 //! when aid is granted…) and across files (a request number used twice).
 
-use super::{quoted_list, CheckedSheet, Checker, Record, Value};
+use super::{quoted_list, CheckedSheet, Checker, FieldSet, Record, Value};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::fold::fold;
 use chrono::{Datelike, NaiveDate};
@@ -15,10 +15,11 @@ pub(super) fn check_row(
     checker: &Checker<'_>,
     sheet: &CheckedSheet,
     record: &mut Record,
+    unreadable: FieldSet,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     match sheet.schema.name.as_str() {
-        "demandes" => check_request(checker, sheet, record, diagnostics),
+        "demandes" => check_request(checker, sheet, record, unreadable, diagnostics),
         "grille" => check_indicator_row(checker, sheet, record, diagnostics, false),
         "contexte" => check_indicator_row(checker, sheet, record, diagnostics, true),
         _ => {}
@@ -39,6 +40,7 @@ fn check_request(
     checker: &Checker<'_>,
     sheet: &CheckedSheet,
     record: &mut Record,
+    unreadable: FieldSet,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let commune = field(sheet, "commune");
@@ -83,7 +85,11 @@ fn check_request(
         let place = granted
             .filter(|index| sheet.columns[*index].is_some())
             .or(decision);
-        if GRANTED.contains(&decided) && amount.is_none_or(|amount| amount.is_zero()) {
+        // An unreadable amount already has its own error: no second one on the same cell.
+        if GRANTED.contains(&decided)
+            && !unreadable.contains(granted)
+            && amount.is_none_or(|amount| amount.is_zero())
+        {
             if let Some(place) = place {
                 diagnostics.push(
                     Diagnostic::new(
@@ -106,7 +112,6 @@ fn check_request(
                         "la demande est refusée mais un montant accordé de {} est indiqué",
                         crate::render::french_money(amount)
                     ))
-                    .value(crate::render::french_decimal(amount))
                     .hint("laissez le montant accordé vide (ou 0) pour une demande refusée, ou corrigez la décision"),
                 );
                 record.rejected = true;
@@ -130,7 +135,6 @@ fn check_request(
                         crate::render::french_money(asked)
                     ),
                 )
-                .value(crate::render::french_decimal(given))
                 .hint("vérifiez les deux montants ; si c'est voulu, rien à faire"),
             );
         }
@@ -385,6 +389,7 @@ fn find_duplicates(
             continue;
         }
         let numero = sheet.schema.field_index("numero_demande");
+        let request_date = sheet.schema.field_index("date_demande");
         let place_field = if what == "demande" {
             numero
         } else {
@@ -415,34 +420,56 @@ fn find_duplicates(
                 std::collections::hash_map::Entry::Vacant(entry) => {
                     entry.insert((sheet_position, record_position));
                 }
-                std::collections::hash_map::Entry::Occupied(entry) => {
-                    let (first_sheet, first_record) = *entry.get();
-                    let first = sheets
-                        .get(first_sheet)
-                        .and_then(|first| {
-                            first.records.get(first_record).map(|record| {
-                                first.cell_location(record.row, place_field).display_path()
-                            })
-                        })
-                        .unwrap_or_default();
+                std::collections::hash_map::Entry::Occupied(mut entry) => {
+                    // The earlier request keeps its number; the later one is the duplicate.
+                    let date_of = |sheet: usize, record: usize| {
+                        sheets
+                            .get(sheet)
+                            .and_then(|sheet| sheet.records.get(record))
+                            .and_then(|record| value(record, request_date).as_date())
+                    };
+                    let stored = *entry.get();
+                    let this = (sheet_position, record_position);
+                    let (kept, duplicate) =
+                        match (date_of(stored.0, stored.1), date_of(this.0, this.1)) {
+                            (Some(first), Some(current)) if current < first => {
+                                entry.insert(this);
+                                (this, stored)
+                            }
+                            _ => (stored, this),
+                        };
+                    let (Some(kept_sheet), Some(duplicate_sheet)) =
+                        (sheets.get(kept.0), sheets.get(duplicate.0))
+                    else {
+                        continue;
+                    };
+                    let (Some(kept_record), Some(duplicate_record)) = (
+                        kept_sheet.records.get(kept.1),
+                        duplicate_sheet.records.get(duplicate.1),
+                    ) else {
+                        continue;
+                    };
+                    let first = kept_sheet
+                        .cell_location(kept_record.row, place_field)
+                        .display_path();
                     let message = if what == "demande" {
                         format!(
                             "le numéro de demande « {} » est déjà utilisé pour la même commune et la même année : {first}",
-                            value(record, numero).as_text().unwrap_or_default()
+                            value(duplicate_record, numero).as_text().unwrap_or_default()
                         )
                     } else {
                         format!("cette valeur (même commune, année, indicateur et modalité) est déjà saisie : {first}")
                     };
                     diagnostics.push(
-                        Diagnostic::new(code, sheet.cell_location(record.row, place_field), message)
-                            .value(value(record, Some(place_field)).as_text().unwrap_or_default().to_string())
+                        Diagnostic::new(code, duplicate_sheet.cell_location(duplicate_record.row, place_field), message)
+                            .value(value(duplicate_record, Some(place_field)).as_text().unwrap_or_default().to_string())
                             .hint(if what == "demande" {
                                 "chaque demande porte un numéro unique par commune et par année : corrigez le numéro, ou supprimez la ligne en double"
                             } else {
                                 "gardez une seule ligne pour chaque valeur"
                             }),
                     );
-                    duplicates.push((sheet_position, record_position));
+                    duplicates.push(duplicate);
                 }
             }
         }

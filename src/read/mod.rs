@@ -236,10 +236,20 @@ pub(crate) fn too_large(location: Location, too_large: &TooLarge) -> Diagnostic 
     Diagnostic::new(
         Code::E006,
         location,
-        format!(
-            "la feuille s'étend jusqu'à la cellule {cell} : elle dépasse la limite de {MAX_COLUMNS} colonnes et de {} cellules utilisées",
-            crate::render::french_integer(MAX_CELLS as i64)
-        ),
+        if too_large.column >= MAX_COLUMNS {
+            format!(
+                "la feuille s'étend jusqu'à la cellule {cell}, au-delà de la colonne {} : un tableau en compte au plus {}",
+                crate::diagnostic::column_letters(MAX_COLUMNS - 1),
+                crate::render::french_integer(i64::from(MAX_COLUMNS))
+            )
+        } else if too_large.row >= MAX_ROWS {
+            format!("la feuille s'étend jusqu'à la cellule {cell}, au-delà de la dernière ligne d'un tableur")
+        } else {
+            format!(
+                "la feuille s'étend jusqu'à la cellule {cell} : la zone utilisée dépasse {} cellules",
+                crate::render::french_integer(MAX_CELLS as i64)
+            )
+        },
     )
     .hint("une cellule isolée loin du tableau (souvent une mise en forme ou un espace) agrandit la feuille : dans votre tableur, Ctrl+Fin montre la dernière cellule utilisée ; supprimez les lignes et colonnes vides après le tableau, enregistrez, puis recommencez")
 }
@@ -288,7 +298,7 @@ fn sniff(bytes: &[u8]) -> Sniffed {
 pub fn read_file(path: &Path, shown: &str) -> Result<RawWorkbook, Diagnostic> {
     let location = Location::file(shown);
     let bytes = std::fs::read(path).map_err(|error| {
-        Diagnostic::new(Code::E007, location.clone(), format!("le fichier ne peut pas être lu ({error})"))
+        Diagnostic::new(Code::E007, location.clone(), format!("le fichier ne peut pas être lu ({})", io_error_in_french(&error)))
             .hint("vérifiez que le fichier existe, qu'il n'est pas ouvert dans un autre logiciel et que vous avez le droit de le lire")
     })?;
     let extension = path
@@ -339,6 +349,16 @@ pub fn read_file(path: &Path, shown: &str) -> Result<RawWorkbook, Diagnostic> {
         });
     }
     workbook::read_workbook(bytes, actual, &location)
+}
+
+/// What went wrong with a file, in words a user can act on.
+pub fn io_error_in_french(error: &std::io::Error) -> &'static str {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "fichier introuvable",
+        std::io::ErrorKind::PermissionDenied => "accès refusé",
+        std::io::ErrorKind::IsADirectory => "c'est un dossier",
+        _ => "erreur de lecture du disque",
+    }
 }
 
 fn not_a_spreadsheet(location: Location, what: &str) -> Diagnostic {

@@ -13,8 +13,8 @@ use std::io::{Cursor, Read};
 
 /// Tells xlsx from ods from other zip files (a Word document, say), without trusting the name.
 pub(super) fn zip_format(bytes: &[u8], location: &Location) -> Result<SourceFormat, Diagnostic> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|error| truncated(location.clone(), &error.to_string()))?;
+    let mut archive =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| truncated(location.clone()))?;
     if let Ok(mut mimetype) = archive.by_name("mimetype") {
         let mut content = String::new();
         // A mimetype that cannot be read is simply not an OpenDocument one.
@@ -67,8 +67,10 @@ pub(super) fn password_protected(location: Location) -> Diagnostic {
         .hint("ouvrez-le dans votre tableur, retirez le mot de passe (Fichier › Propriétés ou Enregistrer sous, options), enregistrez, puis recommencez")
 }
 
-fn truncated(location: Location, detail: &str) -> Diagnostic {
-    Diagnostic::new(Code::E002, location, format!("le classeur est tronqué ou abîmé et ne peut pas être ouvert ({detail})"))
+/// The reading library's own explanation is in English and technical: users get what
+/// they can act on.
+fn truncated(location: Location) -> Diagnostic {
+    Diagnostic::new(Code::E002, location, "le classeur est tronqué ou abîmé et ne peut pas être ouvert")
         .hint("le fichier a peut-être été mal copié ou son envoi interrompu : demandez-le à nouveau, ou ouvrez-le dans votre tableur et enregistrez-le sous un autre nom")
 }
 
@@ -83,7 +85,14 @@ pub(super) fn read_workbook(
         SourceFormat::Xls => {
             let workbook = Xls::new(Cursor::new(bytes)).map_err(|error| match error {
                 calamine::XlsError::Password => password_protected(location.clone()),
-                other => truncated(location.clone(), &other.to_string()),
+                // An Office container without a workbook: a Word or PowerPoint file.
+                calamine::XlsError::Cfb(cause) if cause.to_string().starts_with("Cannot find") => {
+                    super::not_a_spreadsheet(
+                        location.clone(),
+                        "un document Office qui n'est pas un classeur (Word, PowerPoint…)",
+                    )
+                }
+                _ => truncated(location.clone()),
             })?;
             read_dense(workbook, format, location)
         }
@@ -100,7 +109,7 @@ pub(super) fn read_workbook(
                         column: MAX_COLUMNS,
                     },
                 ),
-                other => truncated(location.clone(), &other.to_string()),
+                _ => truncated(location.clone()),
             })?;
             read_dense(workbook, format, location)
         }
@@ -115,7 +124,7 @@ fn read_xlsx(
 ) -> Result<RawWorkbook, Diagnostic> {
     let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(|error| match error {
         calamine::XlsxError::Password => password_protected(location.clone()),
-        other => truncated(location.clone(), &other.to_string()),
+        _ => truncated(location.clone()),
     })?;
     let is_1904 = workbook.has_1904_epoch();
     let names = workbook.sheet_names();
@@ -146,7 +155,7 @@ fn read_xlsx_sheet(
 ) -> Result<Vec<super::RawRow>, Diagnostic> {
     let mut reader = workbook
         .worksheet_cells_reader(name)
-        .map_err(|error| truncated(location.clone(), &error.to_string()))?;
+        .map_err(|_| truncated(location.clone()))?;
     let declared = reader.dimensions();
     let declared_columns = u64::from(declared.end.1.saturating_sub(declared.start.1)) + 1;
     let declared_rows = u64::from(declared.end.0.saturating_sub(declared.start.0)) + 1;
@@ -167,7 +176,7 @@ fn read_xlsx_sheet(
         let record = match reader.next_cell() {
             Ok(Some(record)) => record,
             Ok(None) => break,
-            Err(error) => return Err(truncated(location.clone(), &error.to_string())),
+            Err(_) => return Err(truncated(location.clone())),
         };
         let (row, column) = record.get_position();
         if matches!(record.get_value(), DataRef::Empty) {
@@ -186,12 +195,12 @@ fn read_xlsx_sheet(
     if !valueless.is_empty() {
         let mut formulas = workbook
             .worksheet_cells_reader(name)
-            .map_err(|error| truncated(location.clone(), &error.to_string()))?;
+            .map_err(|_| truncated(location.clone()))?;
         loop {
             let formula = match formulas.next_formula() {
                 Ok(Some(formula)) => formula,
                 Ok(None) => break,
-                Err(error) => return Err(truncated(location.clone(), &error.to_string())),
+                Err(_) => return Err(truncated(location.clone())),
             };
             if formula.get_value().is_empty() || !valueless.contains(&formula.get_position()) {
                 continue;
@@ -226,8 +235,8 @@ where
         let sheet_location = location.clone().with_sheet(Some(&name));
         let range = match workbook.worksheet_range(&name) {
             Ok(range) => range,
-            Err(error) => {
-                problems.push(truncated(sheet_location, &error.to_string()));
+            Err(_) => {
+                problems.push(truncated(sheet_location));
                 continue;
             }
         };

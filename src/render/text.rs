@@ -137,6 +137,9 @@ pub fn render_verification(verification: &Verification, colour: bool) -> String 
                 None if sheet.illisible => {
                     let _ = writeln!(out, "  {place} : feuille illisible");
                 }
+                None if sheet.feuille.is_none() => {
+                    let _ = writeln!(out, "  {place} : fichier ignoré");
+                }
                 None => {
                     let _ = writeln!(out, "  {place} : feuille ignorée");
                 }
@@ -155,17 +158,23 @@ pub fn render_verification(verification: &Verification, colour: bool) -> String 
         plural(verification.rows_accepted(), "acceptée", "acceptées"),
         plural(verification.rows_rejected(), "rejetée", "rejetées"),
     );
-    if sheets_skipped + unreadable > 0 {
-        let _ = writeln!(
-            out,
-            "  {} ; {}",
-            plural(sheets_skipped, "feuille ignorée", "feuilles ignorées"),
-            plural(
-                unreadable,
-                "fichier ou feuille illisible",
-                "fichiers ou feuilles illisibles"
-            ),
-        );
+    let mut set_aside = Vec::new();
+    if sheets_skipped > 0 {
+        set_aside.push(plural(
+            sheets_skipped,
+            "feuille ou fichier ignoré",
+            "feuilles ou fichiers ignorés",
+        ));
+    }
+    if unreadable > 0 {
+        set_aside.push(plural(
+            unreadable,
+            "feuille ou fichier illisible",
+            "feuilles ou fichiers illisibles",
+        ));
+    }
+    if !set_aside.is_empty() {
+        let _ = writeln!(out, "  {}", set_aside.join(" ; "));
     }
     let errors = verification.count(Severity::Erreur);
     let verdict = format!(
