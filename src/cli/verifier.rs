@@ -21,7 +21,7 @@ pub struct Options {
     /// Fichier reseau.toml à utiliser (sinon celui à la racine du dossier, ou le réseau par défaut)
     #[arg(long, value_name = "FICHIER")]
     reseau: Option<PathBuf>,
-    /// Format de sortie
+    /// Format de sortie : texte (par défaut) ou json
     #[arg(long, value_enum, default_value = "texte")]
     format: Format,
 }
