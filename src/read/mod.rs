@@ -348,7 +348,36 @@ pub fn read_file(path: &Path, shown: &str) -> Result<RawWorkbook, Diagnostic> {
             None => not_a_spreadsheet(location, "un fichier d'un type non pris en charge"),
         });
     }
-    workbook::read_workbook(bytes, actual, &location)
+    read_guarded(bytes, actual, &location)
+}
+
+thread_local! {
+    static GUARDED_READ: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether the current thread is inside a guarded read, whose panics become diagnostics
+/// (the binary's panic hook stays quiet for those).
+pub fn in_guarded_read() -> bool {
+    GUARDED_READ.with(std::cell::Cell::get)
+}
+
+/// The readers of the file formats are third-party code that has been seen to panic on
+/// damaged files (an index out of range in an xls record): such a panic is caught and
+/// reported as a damaged file, so one bad file never stops the others being checked.
+fn read_guarded(
+    bytes: Vec<u8>,
+    format: SourceFormat,
+    location: &Location,
+) -> Result<RawWorkbook, Diagnostic> {
+    GUARDED_READ.with(|flag| flag.set(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        workbook::read_workbook(bytes, format, location)
+    }));
+    GUARDED_READ.with(|flag| flag.set(false));
+    result.unwrap_or_else(|_| {
+        Err(Diagnostic::new(Code::E002, location.clone(), "le classeur est abîmé : sa lecture a échoué")
+            .hint("ouvrez-le dans votre tableur : s'il s'ouvre, enregistrez-le sous un autre nom au format xlsx et envoyez cette copie ; sinon, demandez-le à nouveau"))
+    })
 }
 
 /// What went wrong with a file, in words a user can act on.
