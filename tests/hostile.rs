@@ -41,3 +41,12 @@ proptest! {
         read_damaged(&original[..cut.index(original.len())], file.1);
     }
 }
+
+/// A copy of `tests/formats/libreoffice.xls` with a few bytes damaged (found by the
+/// property test above): calamine's lenient reader used to reserve 77 GB for it and abort.
+#[test]
+fn a_damaged_xls_container_is_refused_before_calamine_allocates() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hostile/conteneur-abime.xls");
+    let problem = read_file(&path, "conteneur-abime.xls").expect_err("refused");
+    assert_eq!(problem.code, observatoire::diagnostic::Code::E002);
+}

@@ -83,6 +83,22 @@ pub(super) fn read_workbook(
     match format {
         SourceFormat::Xlsx | SourceFormat::Xlsm => read_xlsx(bytes, format, location),
         SourceFormat::Xls => {
+            match check_xls_container(&bytes) {
+                XlsPrecheck::Fine => {}
+                XlsPrecheck::TooLarge(sheet, limit) => {
+                    return Err(too_large(
+                        location.clone().with_sheet(sheet.as_deref()),
+                        &limit,
+                    ))
+                }
+                XlsPrecheck::Damaged => return Err(truncated(location.clone())),
+                XlsPrecheck::NoWorkbook => {
+                    return Err(super::not_a_spreadsheet(
+                        location.clone(),
+                        "un document Office qui n'est pas un classeur (Word, PowerPoint…)",
+                    ))
+                }
+            }
             let workbook = Xls::new(Cursor::new(bytes)).map_err(|error| match error {
                 calamine::XlsError::Password => password_protected(location.clone()),
                 // An Office container without a workbook: a Word or PowerPoint file.
@@ -426,4 +442,175 @@ fn oversized_ods_sheet(bytes: &[u8]) -> Option<(String, super::TooLarge)> {
         }
         buffer.clear();
     }
+}
+
+/// One BIFF record of an xls `Workbook` stream.
+struct BiffRecord<'a> {
+    kind: u16,
+    data: &'a [u8],
+}
+
+/// The records from `offset` on, as calamine walks them (`None` once they run off the end).
+fn biff_records(stream: &[u8], mut offset: usize) -> impl Iterator<Item = BiffRecord<'_>> {
+    std::iter::from_fn(move || {
+        let header = stream.get(offset..offset + 4)?;
+        let kind = u16::from_le_bytes([header[0], header[1]]);
+        let length = usize::from(u16::from_le_bytes([header[2], header[3]]));
+        let data = stream.get(offset + 4..offset + 4 + length)?;
+        offset += 4 + length;
+        Some(BiffRecord { kind, data })
+    })
+}
+
+/// What an xls file's container says before calamine may read it.
+enum XlsPrecheck {
+    Fine,
+    /// A sheet (by name, when known) that would need more memory than the limits allow.
+    TooLarge(Option<String>, super::TooLarge),
+    /// The container itself breaks the format (calamine is lenient there, and a damaged
+    /// container has been seen to make it allocate tens of gigabytes).
+    Damaged,
+    /// A valid Office container without a workbook: a Word or PowerPoint file.
+    NoWorkbook,
+}
+
+fn check_xls_container(bytes: &[u8]) -> XlsPrecheck {
+    use std::io::Read as _;
+    let Ok(mut container) = cfb::CompoundFile::open(Cursor::new(bytes)) else {
+        return XlsPrecheck::Damaged;
+    };
+    let Ok(mut stream) = container
+        .open_stream("/Workbook")
+        .or_else(|_| container.open_stream("/Book"))
+    else {
+        return XlsPrecheck::NoWorkbook;
+    };
+    let mut workbook = Vec::new();
+    if stream.read_to_end(&mut workbook).is_err() {
+        return XlsPrecheck::Damaged;
+    }
+    match oversized_xls_sheet(&workbook) {
+        Some((sheet, limit)) => XlsPrecheck::TooLarge(sheet, limit),
+        None => XlsPrecheck::Fine,
+    }
+}
+
+/// The first sheet of an xls workbook that would make calamine allocate more than the
+/// limits: a damaged record can declare any area, or place a cell at any row and column,
+/// and calamine then reserves or fills the whole rectangle at once, before we see a cell.
+/// The sheets are walked exactly as calamine walks them (from the offsets the workbook
+/// declares).
+fn oversized_xls_sheet(workbook: &[u8]) -> Option<(Option<String>, super::TooLarge)> {
+    const BOF: u16 = 0x0809;
+    const EOF: u16 = 0x000A;
+    const BOUNDSHEET: u16 = 0x0085;
+    const DIMENSIONS: u16 = 0x0200;
+    let word = |data: &[u8], at: usize| {
+        data.get(at..at + 2)
+            .map_or(0, |pair| u32::from(u16::from_le_bytes([pair[0], pair[1]])))
+    };
+    let long = |data: &[u8], at: usize| {
+        data.get(at..at + 4).map_or(0, |four| {
+            u32::from_le_bytes([four[0], four[1], four[2], four[3]])
+        })
+    };
+    // The workbook globals declare each sheet's name and where its records start.
+    let mut sheets: Vec<(usize, String)> = Vec::new();
+    for record in biff_records(workbook, 0) {
+        match record.kind {
+            BOUNDSHEET if record.data.len() >= 8 => {
+                let count = usize::from(record.data[6]);
+                let name = if record.data[7] & 1 == 1 {
+                    let units: Vec<u16> = record.data[8..]
+                        .chunks_exact(2)
+                        .take(count)
+                        .map(|pair| u16::from_le_bytes([pair[0], pair[1]]))
+                        .collect();
+                    String::from_utf16_lossy(&units)
+                } else {
+                    record.data[8..]
+                        .iter()
+                        .take(count)
+                        .map(|byte| char::from(*byte))
+                        .collect()
+                };
+                sheets.push((long(record.data, 0) as usize, name));
+            }
+            EOF => break,
+            _ => {}
+        }
+    }
+    for (start, name) in sheets {
+        let refuse =
+            |row: u32, column: u32| Some((Some(name.clone()), super::TooLarge { row, column }));
+        let (mut first_row, mut last_row, mut first_column, mut last_column) =
+            (u32::MAX, 0u32, u32::MAX, 0u32);
+        let (mut seen_bof, mut depth) = (false, 0usize);
+        for record in biff_records(workbook, start) {
+            if depth > 0 {
+                match record.kind {
+                    BOF => depth += 1,
+                    EOF => depth -= 1,
+                    _ => {}
+                }
+                continue;
+            }
+            let data = record.data;
+            let (row, from, to) = match record.kind {
+                BOF if seen_bof => {
+                    depth += 1;
+                    continue;
+                }
+                BOF => {
+                    seen_bof = true;
+                    continue;
+                }
+                EOF => break,
+                DIMENSIONS if matches!(data.len(), 10 | 14 | 16) => {
+                    let (first, last_plus_one, mut left, right_plus_one) = if data.len() == 10 {
+                        (word(data, 0), word(data, 2), word(data, 4), word(data, 6))
+                    } else {
+                        (long(data, 0), long(data, 4), word(data, 8), word(data, 10))
+                    };
+                    if left > 0xFF || right_plus_one < left {
+                        left = 0;
+                    }
+                    if last_plus_one >= 1 && right_plus_one >= 1 {
+                        let rows =
+                            u64::from((last_plus_one - 1).wrapping_sub(first).wrapping_add(1));
+                        let columns =
+                            u64::from((right_plus_one - 1).wrapping_sub(left).wrapping_add(1));
+                        if rows.saturating_mul(columns) > MAX_CELLS {
+                            return refuse(last_plus_one - 1, right_plus_one - 1);
+                        }
+                    }
+                    continue;
+                }
+                // MulRk: a row, its first column, six bytes per cell, then the last column.
+                0x00BD if data.len() >= 6 => {
+                    let count = (data.len() - 6) / 6;
+                    let first = word(data, 2);
+                    let last = first
+                        .saturating_add(u32::try_from(count).unwrap_or(u32::MAX))
+                        .saturating_sub(1)
+                        .max(word(data, data.len() - 2));
+                    (word(data, 0), first, last)
+                }
+                0x0006 | 0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD if data.len() >= 4 => {
+                    (word(data, 0), word(data, 2), word(data, 2))
+                }
+                _ => continue,
+            };
+            first_row = first_row.min(row);
+            last_row = last_row.max(row);
+            first_column = first_column.min(from);
+            last_column = last_column.max(to);
+            let area = (u64::from(last_row - first_row) + 1)
+                * (u64::from(last_column.saturating_sub(first_column)) + 1);
+            if last_column >= MAX_COLUMNS || area > MAX_CELLS {
+                return refuse(last_row, last_column);
+            }
+        }
+    }
+    None
 }
