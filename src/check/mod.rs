@@ -109,6 +109,9 @@ pub struct CheckedSheet {
     pub records: Vec<Record>,
     /// Rows excluded as totals (not data).
     pub total_rows: usize,
+    /// Rows of a template left empty: only pre-filled cells (commune, year, the grid's
+    /// indicator and modality), skipped like blank rows.
+    pub empty_template_rows: usize,
 }
 
 impl CheckedSheet {
@@ -348,11 +351,35 @@ impl<'a> Checker<'a> {
             header_row: header_row.index,
             records: Vec::new(),
             total_rows: 0,
+            empty_template_rows: 0,
         };
-        let mut data_rows: Vec<&RawRow> = sheet.rows[header_position + 1..]
+        // A template (`observatoire modeles`) may pre-fill the commune, the year and the
+        // grid's indicators: a row holding only such cells was left empty by the agent.
+        let prefilled_columns: Vec<usize> = checked
+            .columns
             .iter()
-            .filter(|row| !row.is_blank())
+            .enumerate()
+            .filter(|(field, _)| schema.is_prefillable(*field))
+            .filter_map(|(_, column)| column.as_ref().map(|column| column.index as usize))
             .collect();
+        let is_empty_template_row =
+            |row: &RawRow| {
+                !prefilled_columns.is_empty()
+                    && row.cells.iter().enumerate().all(|(column, cell)| {
+                        cell.is_empty() || prefilled_columns.contains(&column)
+                    })
+            };
+        let mut data_rows: Vec<&RawRow> = Vec::new();
+        for row in &sheet.rows[header_position + 1..] {
+            if row.is_blank() {
+                continue;
+            }
+            if is_empty_template_row(row) {
+                checked.empty_template_rows += 1;
+            } else {
+                data_rows.push(row);
+            }
+        }
         while data_rows.last().is_some_and(|row| is_total_row(row)) {
             if let Some(row) = data_rows.pop() {
                 let mut location = sheet_location.clone();
