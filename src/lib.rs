@@ -5,6 +5,7 @@
 //! together for every command. [`network`] describes the network (`reseau.toml`);
 //! [`generate`] writes realistic synthetic data for examples, tests and benchmarks.
 
+pub mod anonymise;
 pub mod check;
 pub mod diagnostic;
 pub mod fold;
@@ -14,4 +15,5 @@ pub mod output;
 pub mod read;
 pub mod render;
 pub mod schema;
+pub mod templates;
 pub mod verify;
