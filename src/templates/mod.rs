@@ -357,7 +357,7 @@ fn validation(
     }
     if !error.is_empty() {
         validation = validation
-            .set_error_title(fit(&format!("{} : valeur refusée", field.title), 32))?
+            .set_error_title("Valeur refusée")?
             .set_error_message(fit(&error, 255))?;
     }
     Ok(validation)
@@ -515,7 +515,7 @@ fn build_workbook(
     }
     data.set_row_height(0, 32)?;
     data.set_freeze_panes(1, 0)?;
-    Ok(workbook.save_to_buffer()?)
+    workbook.save_to_buffer()
 }
 
 fn write_list(
