@@ -95,6 +95,7 @@ codes! {
     N002 => Note, "Ligne de total ou note sous le tableau exclue : ce n'est pas une donnée.";
     N003 => Note, "Réseau par défaut (six communes) utilisé : pas de reseau.toml, ou reseau.toml invalide.";
     N004 => Note, "Fichier ou dossier ignoré (extension non prise en charge, fichier de verrouillage, dossier brut non anonymisé).";
+    N005 => Note, "Lignes d'un modèle laissées vides (seules les cellules pré-remplies) : ignorées.";
 }
 
 impl fmt::Display for Code {

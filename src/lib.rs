@@ -2,9 +2,12 @@
 //!
 //! The modules follow the data's way: [`read`] the users' files, [`check`] them against
 //! the [`schema`]s, report [`diagnostic`]s through [`render`]; [`verify`] ties these
-//! together for every command. [`network`] describes the network (`reseau.toml`);
-//! [`generate`] writes realistic synthetic data for examples, tests and benchmarks.
+//! together for every command. [`templates`] writes the blank spreadsheets the agents
+//! fill in; [`anonymise`] removes identifying data at the source and pseudonymises
+//! households. [`network`] describes the network (`reseau.toml`); [`generate`] writes
+//! realistic synthetic data for examples, tests and benchmarks.
 
+pub mod anonymise;
 pub mod check;
 pub mod diagnostic;
 pub mod fold;
@@ -14,4 +17,5 @@ pub mod output;
 pub mod read;
 pub mod render;
 pub mod schema;
+pub mod templates;
 pub mod verify;

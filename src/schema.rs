@@ -130,6 +130,9 @@ pub struct Schema {
     pub fields: Vec<Field>,
     #[serde(default)]
     pub age_field: Option<AgeField>,
+    /// The fields that together identify a row (Table Schema `primaryKey`).
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub primary_key: Vec<String>,
     #[serde(skip)]
     header_keys: HashMap<String, usize>,
     #[serde(skip)]
@@ -138,7 +141,31 @@ pub struct Schema {
     category_exact: Vec<HashMap<String, usize>>,
 }
 
+/// A Table Schema `primaryKey`: one field name or a list of them.
+fn one_or_many<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(deserializer)? {
+        OneOrMany::One(name) => vec![name],
+        OneOrMany::Many(names) => names,
+    })
+}
+
 impl Schema {
+    /// Whether a template may fill this field in advance: a field of the primary key,
+    /// the commune, or a year. A row holding nothing else is a template row left empty.
+    pub fn is_prefillable(&self, field: usize) -> bool {
+        self.fields.get(field).is_some_and(|field| {
+            field.is_commune()
+                || field.field_type == FieldType::Year
+                || self.primary_key.contains(&field.name)
+        })
+    }
+
     /// The index of a field by name.
     pub fn field_index(&self, name: &str) -> Option<usize> {
         self.fields.iter().position(|field| field.name == name)
@@ -170,6 +197,16 @@ impl Schema {
     }
 
     fn index(&mut self) -> Result<(), String> {
+        if let Some(unknown) = self
+            .primary_key
+            .iter()
+            .find(|name| self.field_index(name).is_none())
+        {
+            return Err(format!(
+                "schéma {} : la clé primaire nomme le champ inconnu « {unknown} »",
+                self.name
+            ));
+        }
         for field in &mut self.fields {
             let exact = |bound: &Option<serde_json::Number>| -> Result<Option<Decimal>, String> {
                 bound

@@ -52,6 +52,7 @@ const EXPECTED: &[(&str, &str, Option<&str>)] = &[
     ("N002-ligne-de-total", "N002", None),
     ("N003-sans-reseau-toml", "N003", None),
     ("N004-fichier-ignore", "N004", None),
+    ("N005-lignes-de-modele-vides", "N005", None),
     ("W001-colonne-inconnue", "W001", Some("U1")),
     ("W002-accorde-superieur-au-demande", "W002", Some("S3")),
     ("W003-commune-sortie-du-reseau", "W003", Some("A4")),

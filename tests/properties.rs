@@ -80,7 +80,7 @@ proptest! {
             panic!("the header row is the schema's own");
         };
         let non_blank = rows.iter().filter(|cells| !RawRow { index: 0, cells: (*cells).clone() }.is_blank()).count();
-        prop_assert_eq!(checked.records.len() + checked.total_rows, non_blank);
+        prop_assert_eq!(checked.records.len() + checked.total_rows + checked.empty_template_rows, non_blank);
         for record in &checked.records {
             let has_error = diagnostics.iter().any(|diagnostic| diagnostic.is_error() && diagnostic.lieu.ligne == Some(record.row + 1));
             prop_assert_eq!(record.rejected, has_error, "row {}: rejected iff it has an error", record.row + 1);

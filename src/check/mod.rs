@@ -126,6 +126,9 @@ pub struct CheckedSheet {
     pub records: Vec<Record>,
     /// Rows excluded as totals (not data).
     pub total_rows: usize,
+    /// Rows of a template left empty: only pre-filled cells (commune, year, the grid's
+    /// indicator and modality), skipped like blank rows.
+    pub empty_template_rows: usize,
 }
 
 impl CheckedSheet {
@@ -399,7 +402,25 @@ impl<'a> Checker<'a> {
             header_row: header_row.index,
             records: Vec::new(),
             total_rows: 0,
+            empty_template_rows: 0,
         };
+        // A template (`observatoire modeles`) may pre-fill the commune, the year and the
+        // grid's indicators: a row holding only such cells was left empty by the agent.
+        let prefilled_columns: Vec<usize> = checked
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|(field, _)| schema.is_prefillable(*field))
+            .filter_map(|(_, column)| column.as_ref().map(|column| column.index as usize))
+            .collect();
+        let is_empty_template_row =
+            |row: &RawRow| {
+                !prefilled_columns.is_empty()
+                    && !is_footnote_row(row)
+                    && row.cells.iter().enumerate().all(|(column, cell)| {
+                        cell.is_empty() || prefilled_columns.contains(&column)
+                    })
+            };
         let mut data_rows: Vec<&RawRow> =
             Vec::with_capacity(sheet.rows.len().saturating_sub(header_position + 1));
         let excluded = |row: &RawRow, what: &str, diagnostics: &mut Vec<Diagnostic>| {
@@ -415,12 +436,33 @@ impl<'a> Checker<'a> {
             if row.is_blank() {
                 continue;
             }
+            if is_empty_template_row(row) {
+                checked.empty_template_rows += 1;
+                continue;
+            }
             if is_total_row(row) {
                 excluded(row, "ligne de total", diagnostics);
                 checked.total_rows += 1;
                 continue;
             }
             data_rows.push(row);
+        }
+        if checked.empty_template_rows > 0 {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::N005,
+                    sheet_location.clone(),
+                    if checked.empty_template_rows > 1 {
+                        format!(
+                            "{} lignes du modèle laissées vides (seules les cellules pré-remplies y figurent) : elles sont ignorées",
+                            crate::render::french_integer(checked.empty_template_rows as i64)
+                        )
+                    } else {
+                        "1 ligne du modèle laissée vide (seules les cellules pré-remplies y figurent) : elle est ignorée".to_string()
+                    },
+                )
+                .hint("si une valeur est nulle, saisissez 0 : une ligne vide est considérée comme non renseignée"),
+            );
         }
         while data_rows.last().is_some_and(|row| is_footnote_row(row)) {
             if let Some(row) = data_rows.pop() {

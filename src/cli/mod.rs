@@ -1,6 +1,9 @@
 //! One file per subcommand: each declares its arguments and calls one library function.
 
+mod anonymiser;
+mod cle;
 mod exemple;
+mod modeles;
 mod verifier;
 
 use clap::{Parser, Subcommand};
@@ -20,6 +23,12 @@ enum Command {
     Verifier(verifier::Options),
     /// Écrit un jeu de données fictif mais réaliste (pour essayer l'outil)
     Exemple(exemple::Options),
+    /// Écrit les modèles de tableurs à remplir (un par modèle de données), avec listes et consignes
+    Modeles(modeles::Options),
+    /// Crée la clé secrète du réseau pour les pseudonymes (à garder hors des fichiers envoyés)
+    Cle(cle::Options),
+    /// Retire les données identifiantes d'un fichier du CCAS et pseudonymise les foyers
+    Anonymiser(anonymiser::Options),
 }
 
 /// Runs a command and returns its exit code (0, 1 or 2).
@@ -27,6 +36,9 @@ pub fn run(arguments: Arguments) -> u8 {
     match arguments.command {
         Command::Verifier(options) => verifier::exec(options),
         Command::Exemple(options) => exemple::exec(options),
+        Command::Modeles(options) => modeles::exec(options),
+        Command::Cle(options) => cle::exec(options),
+        Command::Anonymiser(options) => anonymiser::exec(options),
     }
 }
 

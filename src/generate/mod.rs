@@ -5,6 +5,7 @@
 //! in its first years, Blain's expenses and staff time, census context and `reseau.toml`.
 //! The same seed gives the same bytes. No record describes a real person.
 
+pub mod raw;
 pub mod writers;
 
 use crate::check::{money, Value};

@@ -145,10 +145,39 @@ pub fn write_table(
     rows: &[Vec<Value>],
     style: &TableStyle,
 ) -> Result<Vec<u8>, WriteError> {
+    let sheet = HeadedSheet {
+        name: style.sheet_name.clone(),
+        headers: schema
+            .fields
+            .iter()
+            .map(|field| field.title.clone())
+            .collect(),
+        money_columns: money_columns(schema),
+        rows,
+    };
+    write_sheets(std::slice::from_ref(&sheet), style)
+}
+
+/// One sheet to write: its own headers (in the order of the values of each row).
+#[derive(Debug, Clone)]
+pub struct HeadedSheet<'rows> {
+    pub name: String,
+    pub headers: Vec<String>,
+    /// The columns summed on the `Total` row, if the style asks for one.
+    pub money_columns: Vec<usize>,
+    pub rows: &'rows [Vec<Value>],
+}
+
+/// Writes sheets with their own headers as a file's bytes. `style.sheet_name` is not
+/// used (each sheet has its name); a csv file holds the first sheet only.
+pub fn write_sheets(sheets: &[HeadedSheet<'_>], style: &TableStyle) -> Result<Vec<u8>, WriteError> {
     match style.format {
-        TableFormat::Xlsx => write_xlsx(schema, rows, style),
-        TableFormat::Ods => write_ods(schema, rows, style),
-        TableFormat::CsvUtf8 | TableFormat::CsvWindows1252 => write_csv(schema, rows, style),
+        TableFormat::Xlsx => write_xlsx(sheets, style),
+        TableFormat::Ods => write_ods(sheets, style),
+        TableFormat::CsvUtf8 | TableFormat::CsvWindows1252 => match sheets.first() {
+            Some(sheet) => write_csv(sheet, style),
+            None => Err(WriteError::Csv("aucune feuille à écrire".to_string())),
+        },
     }
 }
 
@@ -162,69 +191,71 @@ fn money_columns(schema: &Schema) -> Vec<usize> {
         .collect()
 }
 
-fn write_xlsx(
-    schema: &Schema,
-    rows: &[Vec<Value>],
-    style: &TableStyle,
-) -> Result<Vec<u8>, WriteError> {
+fn write_xlsx(sheets: &[HeadedSheet<'_>], style: &TableStyle) -> Result<Vec<u8>, WriteError> {
     let mut workbook = Workbook::new();
     // A fixed creation date keeps the same inputs giving the same bytes.
     workbook.set_properties(
         &DocProperties::new().set_creation_datetime(&ExcelDateTime::from_ymd(2024, 1, 1)?),
     );
-    let sheet = workbook.add_worksheet();
-    sheet.set_name(&style.sheet_name)?;
     let date_format = Format::new().set_num_format("dd/mm/yyyy");
     let header_format = Format::new().set_bold().set_text_wrap();
     let title_format = Format::new().set_bold().set_font_size(14);
-    let mut row_index: u32 = 0;
-    if let Some(title) = &style.title {
-        let last_column = u16::try_from(schema.fields.len().saturating_sub(1))
-            .unwrap_or(0)
-            .max(1);
-        sheet.merge_range(0, 0, 0, last_column, title, &title_format)?;
-        row_index = 2;
-    }
-    for (column, field) in schema.fields.iter().enumerate() {
-        let column = u16::try_from(column).unwrap_or(u16::MAX);
-        sheet.write_string_with_format(row_index, column, &field.title, &header_format)?;
-        sheet.set_column_width(column, 16)?;
-    }
-    row_index += 1;
-    for (position, row) in rows.iter().enumerate() {
-        for (column, value) in row.iter().enumerate() {
+    for table in sheets {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(&table.name)?;
+        let mut row_index: u32 = 0;
+        if let Some(title) = &style.title {
+            let last_column = u16::try_from(table.headers.len().saturating_sub(1))
+                .unwrap_or(0)
+                .max(1);
+            sheet.merge_range(0, 0, 0, last_column, title, &title_format)?;
+            row_index = 2;
+        }
+        for (column, header) in table.headers.iter().enumerate() {
             let column = u16::try_from(column).unwrap_or(u16::MAX);
-            match out_cell(value, position, style.dates) {
-                OutCell::Empty => {}
-                OutCell::Text(text) => {
-                    sheet.write_string(row_index, column, &text)?;
-                }
-                OutCell::Number(number) => {
-                    sheet.write_number(row_index, column, number)?;
-                }
-                OutCell::Date(date) => {
-                    let excel_date = ExcelDateTime::from_ymd(
-                        u16::try_from(date.year()).unwrap_or(1900),
-                        date.month() as u8,
-                        date.day() as u8,
-                    )?;
-                    sheet.write_datetime_with_format(
-                        row_index,
-                        column,
-                        &excel_date,
-                        &date_format,
-                    )?;
-                }
-            }
+            sheet.write_string_with_format(row_index, column, header, &header_format)?;
+            sheet.set_column_width(column, 16)?;
         }
         row_index += 1;
-    }
-    if style.total_row {
-        sheet.write_string(row_index, 0, format!("Total : {} lignes", rows.len()))?;
-        for column in money_columns(schema) {
-            let total = column_total(rows, column);
-            if let Ok(number) = total.to_string().parse::<f64>() {
-                sheet.write_number(row_index, u16::try_from(column).unwrap_or(u16::MAX), number)?;
+        for (position, row) in table.rows.iter().enumerate() {
+            for (column, value) in row.iter().enumerate() {
+                let column = u16::try_from(column).unwrap_or(u16::MAX);
+                match out_cell(value, position, style.dates) {
+                    OutCell::Empty => {}
+                    OutCell::Text(text) => {
+                        sheet.write_string(row_index, column, &text)?;
+                    }
+                    OutCell::Number(number) => {
+                        sheet.write_number(row_index, column, number)?;
+                    }
+                    OutCell::Date(date) => {
+                        let excel_date = ExcelDateTime::from_ymd(
+                            u16::try_from(date.year()).unwrap_or(1900),
+                            date.month() as u8,
+                            date.day() as u8,
+                        )?;
+                        sheet.write_datetime_with_format(
+                            row_index,
+                            column,
+                            &excel_date,
+                            &date_format,
+                        )?;
+                    }
+                }
+            }
+            row_index += 1;
+        }
+        if style.total_row {
+            sheet.write_string(row_index, 0, format!("Total : {} lignes", table.rows.len()))?;
+            for &column in &table.money_columns {
+                let total = column_total(table.rows, column);
+                if let Ok(number) = total.to_string().parse::<f64>() {
+                    sheet.write_number(
+                        row_index,
+                        u16::try_from(column).unwrap_or(u16::MAX),
+                        number,
+                    )?;
+                }
             }
         }
     }
@@ -254,40 +285,7 @@ fn ods_cell(cell: &OutCell) -> String {
 
 /// A minimal OpenDocument spreadsheet. Written by hand rather than with a crate so that
 /// the same rows always give the same bytes (fixed entry order and timestamps).
-fn write_ods(
-    schema: &Schema,
-    rows: &[Vec<Value>],
-    style: &TableStyle,
-) -> Result<Vec<u8>, WriteError> {
-    let mut lines: Vec<Vec<OutCell>> = Vec::new();
-    if let Some(title) = &style.title {
-        lines.push(vec![OutCell::Text(title.clone())]);
-        lines.push(Vec::new());
-    }
-    lines.push(
-        schema
-            .fields
-            .iter()
-            .map(|field| OutCell::Text(field.title.clone()))
-            .collect(),
-    );
-    for (position, row) in rows.iter().enumerate() {
-        lines.push(
-            row.iter()
-                .map(|value| out_cell(value, position, style.dates))
-                .collect(),
-        );
-    }
-    if style.total_row {
-        let mut line: Vec<OutCell> = (0..schema.fields.len()).map(|_| OutCell::Empty).collect();
-        line[0] = OutCell::Text(format!("Total : {} lignes", rows.len()));
-        for column in money_columns(schema) {
-            if let Ok(number) = column_total(rows, column).to_string().parse::<f64>() {
-                line[column] = OutCell::Number(number);
-            }
-        }
-        lines.push(line);
-    }
+fn write_ods(sheets: &[HeadedSheet<'_>], style: &TableStyle) -> Result<Vec<u8>, WriteError> {
     let mut content = String::from(concat!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
         "<office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" ",
@@ -295,21 +293,58 @@ fn write_ods(
         "xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.3\">",
         "<office:body><office:spreadsheet>"
     ));
-    content.push_str(&format!(
-        "<table:table table:name=\"{}\">",
-        xml_escape(&style.sheet_name)
-    ));
-    for line in &lines {
-        content.push_str("<table:table-row>");
-        if line.is_empty() {
-            content.push_str("<table:table-cell/>");
+    for table in sheets {
+        let mut lines: Vec<Vec<OutCell>> = Vec::new();
+        if let Some(title) = &style.title {
+            lines.push(vec![OutCell::Text(title.clone())]);
+            lines.push(Vec::new());
         }
-        for cell in line {
-            content.push_str(&ods_cell(cell));
+        lines.push(
+            table
+                .headers
+                .iter()
+                .map(|header| OutCell::Text(header.clone()))
+                .collect(),
+        );
+        for (position, row) in table.rows.iter().enumerate() {
+            lines.push(
+                row.iter()
+                    .map(|value| out_cell(value, position, style.dates))
+                    .collect(),
+            );
         }
-        content.push_str("</table:table-row>");
+        if style.total_row {
+            let mut line: Vec<OutCell> = (0..table.headers.len().max(1))
+                .map(|_| OutCell::Empty)
+                .collect();
+            line[0] = OutCell::Text(format!("Total : {} lignes", table.rows.len()));
+            for &column in &table.money_columns {
+                if let (Ok(number), Some(cell)) = (
+                    column_total(table.rows, column).to_string().parse::<f64>(),
+                    line.get_mut(column),
+                ) {
+                    *cell = OutCell::Number(number);
+                }
+            }
+            lines.push(line);
+        }
+        content.push_str(&format!(
+            "<table:table table:name=\"{}\">",
+            xml_escape(&table.name)
+        ));
+        for line in &lines {
+            content.push_str("<table:table-row>");
+            if line.is_empty() {
+                content.push_str("<table:table-cell/>");
+            }
+            for cell in line {
+                content.push_str(&ods_cell(cell));
+            }
+            content.push_str("</table:table-row>");
+        }
+        content.push_str("</table:table>");
     }
-    content.push_str("</table:table></office:spreadsheet></office:body></office:document-content>");
+    content.push_str("</office:spreadsheet></office:body></office:document-content>");
     let manifest = concat!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
         "<manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\" manifest:version=\"1.3\">",
@@ -342,17 +377,14 @@ fn write_ods(
     Ok(cursor.into_inner())
 }
 
-fn write_csv(
-    schema: &Schema,
-    rows: &[Vec<Value>],
-    style: &TableStyle,
-) -> Result<Vec<u8>, WriteError> {
+fn write_csv(table: &HeadedSheet<'_>, style: &TableStyle) -> Result<Vec<u8>, WriteError> {
     let mut writer = csv::WriterBuilder::new()
         .delimiter(b';')
         .terminator(csv::Terminator::CRLF)
+        .flexible(true)
         .from_writer(Vec::new());
     let csv_error = |error: csv::Error| WriteError::Csv(error.to_string());
-    let width = schema.fields.len();
+    let width = table.headers.len().max(1);
     if let Some(title) = &style.title {
         let mut line = vec![String::new(); width];
         line[0] = title.clone();
@@ -361,10 +393,8 @@ fn write_csv(
             .write_record(vec![String::new(); width])
             .map_err(csv_error)?;
     }
-    writer
-        .write_record(schema.fields.iter().map(|field| field.title.as_str()))
-        .map_err(csv_error)?;
-    for (position, row) in rows.iter().enumerate() {
+    writer.write_record(&table.headers).map_err(csv_error)?;
+    for (position, row) in table.rows.iter().enumerate() {
         writer
             .write_record(
                 row.iter()
@@ -374,9 +404,13 @@ fn write_csv(
     }
     if style.total_row {
         let mut line = vec![String::new(); width];
-        line[0] = format!("Total : {} lignes", rows.len());
-        for column in money_columns(schema) {
-            line[column] = column_total(rows, column).to_string().replace('.', ",");
+        line[0] = format!("Total : {} lignes", table.rows.len());
+        for &column in &table.money_columns {
+            if let Some(cell) = line.get_mut(column) {
+                *cell = column_total(table.rows, column)
+                    .to_string()
+                    .replace('.', ",");
+            }
         }
         writer.write_record(&line).map_err(csv_error)?;
     }

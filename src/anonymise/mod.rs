@@ -1,0 +1,580 @@
+//! `anonymiser`: turns a CCAS's own sheet, with names in it, into the sheet that may leave
+//! the CCAS.
+//!
+//! Identifying columns (recognised with the same header folding as `verifier`) are removed;
+//! the household becomes a keyed pseudonym ([`pseudonym`]); the birth date becomes the age
+//! band at the date of the request. Columns the schema does not know are removed too: free
+//! text (« Observations ») is where names slip in. The output keeps the input's format, is
+//! written whole or not at all, and the input is never modified. No identifying value is
+//! ever put in a message.
+
+pub mod key;
+pub mod pseudonym;
+
+use crate::check::cells;
+use crate::check::Value;
+use crate::diagnostic::{cell_name, Code, Diagnostic, Location};
+use crate::fold::fold;
+use crate::generate::writers::{write_sheets, DateStyle, HeadedSheet, TableFormat, TableStyle};
+use crate::read::{read_file, RawCell, RawRow, RawSheet, SourceFormat};
+use crate::schema::{FieldType, Schema, SchemaSet};
+use chrono::{Datelike, NaiveDate};
+use key::SecretKey;
+use pseudonym::{file_identity, household_pseudonym, person_identity};
+use std::path::{Path, PathBuf};
+
+/// How many rows from the top may hold titles before the header (as in `verifier`).
+const HEADER_SEARCH_ROWS: usize = 30;
+/// At least this many recognised headers make a header row.
+const MIN_MATCHED_HEADERS: usize = 3;
+
+/// Why the anonymisation could not be done at all (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum AnonymiseError {
+    #[error("le fichier de sortie « {0} » est le fichier d'entrée : le fichier d'origine n'est jamais modifié, choisissez un autre nom")]
+    OutputIsInput(String),
+    #[error("{}", .0.message)]
+    Unreadable(Box<Diagnostic>),
+    #[error("aucune feuille de « {0} » n'a une ligne d'en-têtes reconnue (commune, numéro de demande, date de la demande…) : rien à anonymiser")]
+    NoDataSheet(String),
+    #[error("« {0} » : un fichier csv n'a qu'une feuille")]
+    SeveralSheetsInCsv(String),
+    #[error("erreur interne : {0}")]
+    Internal(String),
+    #[error("écriture de « {path} » impossible ({cause})")]
+    Write { path: String, cause: String },
+}
+
+/// A column left out of the output, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemovedColumn {
+    /// The header as written (a label, never a person's data).
+    pub header: String,
+    pub cell: String,
+    pub reason: String,
+}
+
+/// What happened to one sheet.
+#[derive(Debug, Clone, Default)]
+pub struct SheetReport {
+    pub name: Option<String>,
+    pub schema: String,
+    pub removed: Vec<RemovedColumn>,
+    pub rows: usize,
+    /// Rows whose household got a pseudonym.
+    pub pseudonymised: usize,
+    /// Of these, from the CCAS's own file number (`foyer`/`dossier` column).
+    pub from_file_number: usize,
+    /// Rows whose age band was computed from the birth date (or the age).
+    pub age_bands: usize,
+}
+
+/// Everything the anonymisation did.
+#[derive(Debug, Clone)]
+pub struct AnonymisationReport {
+    pub input: String,
+    /// Where the output was written (its extension may differ from the one asked for).
+    pub output: PathBuf,
+    pub format: TableFormat,
+    /// Said when the output's format or name differs from the input's (xls → xlsx).
+    pub format_note: Option<String>,
+    pub sheets: Vec<SheetReport>,
+    /// Sheets not copied: they follow no schema, and may hold anything.
+    pub skipped_sheets: Vec<String>,
+    /// Rows that could not be pseudonymised, dates that could not be read (located, with
+    /// no value shown).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl AnonymisationReport {
+    pub fn rows(&self) -> usize {
+        self.sheets.iter().map(|sheet| sheet.rows).sum()
+    }
+
+    /// Rows whose household could not be pseudonymised.
+    pub fn rows_without_pseudonym(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|diagnostic| diagnostic.lieu.champ.as_deref() == Some("foyer"))
+            .count()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// The output format for an input format, and the extension it needs.
+fn output_format(format: SourceFormat, input_bytes: &[u8]) -> TableFormat {
+    match format {
+        SourceFormat::Xlsx | SourceFormat::Xlsm | SourceFormat::Xls => TableFormat::Xlsx,
+        SourceFormat::Ods => TableFormat::Ods,
+        SourceFormat::Csv => {
+            let without_bom = input_bytes
+                .strip_prefix(b"\xEF\xBB\xBF")
+                .unwrap_or(input_bytes);
+            if std::str::from_utf8(without_bom).is_ok() {
+                TableFormat::CsvUtf8
+            } else {
+                TableFormat::CsvWindows1252
+            }
+        }
+    }
+}
+
+/// The same path, made absolute without requiring the file to exist.
+fn absolute(path: &Path) -> PathBuf {
+    let parent = path
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    match (parent.canonicalize(), path.file_name()) {
+        (Ok(parent), Some(name)) => parent.join(name),
+        _ => path.to_path_buf(),
+    }
+}
+
+/// The role of each column of a raw sheet.
+#[derive(Debug, Clone, Default)]
+struct Columns {
+    /// The sheet column of each schema field.
+    fields: Vec<Option<usize>>,
+    last_name: Option<usize>,
+    first_name: Option<usize>,
+    birth_date: Option<usize>,
+    age: Option<usize>,
+    removed: Vec<RemovedColumn>,
+}
+
+fn header_text(cell: &RawCell) -> Option<String> {
+    match cell {
+        RawCell::Text(text) if !text.trim().is_empty() => Some(text.trim().to_string()),
+        RawCell::Number(number) => Some(cells::number_as_text(*number)),
+        _ => None,
+    }
+}
+
+/// The header row and the schema it follows: the row where schema fields and identifying
+/// headers together are most numerous.
+fn find_header<'s>(schemas: &'s SchemaSet, sheet: &RawSheet) -> Option<(usize, &'s Schema)> {
+    let mut best: Option<(usize, usize, &Schema)> = None;
+    for (position, row) in sheet.rows.iter().enumerate().take(HEADER_SEARCH_ROWS) {
+        let headers: Vec<String> = row.cells.iter().filter_map(header_text).collect();
+        let identifying = headers
+            .iter()
+            .filter(|header| schemas.identifying_category(header).is_some())
+            .count();
+        for schema in &schemas.schemas {
+            let mut matched: Vec<usize> = headers
+                .iter()
+                .filter_map(|header| schema.match_header(header))
+                .collect();
+            matched.sort_unstable();
+            matched.dedup();
+            let score = matched.len() + identifying;
+            if !matched.is_empty()
+                && score >= MIN_MATCHED_HEADERS
+                && best.is_none_or(|(best_score, _, _)| score > best_score)
+            {
+                best = Some((score, position, schema));
+            }
+        }
+    }
+    best.map(|(_, position, schema)| (position, schema))
+}
+
+fn classify_columns(schemas: &SchemaSet, schema: &Schema, header_row: &RawRow) -> Columns {
+    let mut columns = Columns {
+        fields: vec![None; schema.fields.len()],
+        ..Columns::default()
+    };
+    let mut names: Vec<(usize, String)> = Vec::new();
+    for (index, cell) in header_row.cells.iter().enumerate() {
+        let Some(header) = header_text(cell) else {
+            continue;
+        };
+        let place = cell_name(header_row.index, u32::try_from(index).unwrap_or(u32::MAX));
+        let mut remove = |reason: String| {
+            columns.removed.push(RemovedColumn {
+                header: header.clone(),
+                cell: place.clone(),
+                reason,
+            });
+        };
+        // The same order as `verifier`: a schema field first (« Nom de la commune » is
+        // the commune), then the age, then identifying headers.
+        if let Some(field) = schema.match_header(&header) {
+            if columns.fields[field].is_none() {
+                columns.fields[field] = Some(index);
+            } else {
+                remove(format!(
+                    "deuxième colonne pour « {} »",
+                    schema.fields[field].title
+                ));
+            }
+        } else if schema.is_age_header(&header) {
+            columns.age = Some(index);
+            remove("âge exact : remplacé par la tranche d'âge".to_string());
+        } else if let Some(category) = schemas.identifying_category(&header) {
+            match category.categorie.as_str() {
+                "nom" => names.push((index, fold(&header))),
+                "prenom" if columns.first_name.is_none() => columns.first_name = Some(index),
+                "date_naissance" if columns.birth_date.is_none() => {
+                    columns.birth_date = Some(index);
+                }
+                _ => {}
+            }
+            remove(format!("donnée identifiante ({})", category.libelle));
+        } else {
+            remove(
+                "inconnue du modèle : non reprise, elle pourrait contenir des données personnelles"
+                    .to_string(),
+            );
+        }
+    }
+    // The current last name rather than the birth name, when both are there.
+    columns.last_name = names
+        .iter()
+        .find(|(_, folded)| !folded.contains("naissance") && !folded.contains("jeune fille"))
+        .or_else(|| names.first())
+        .map(|(index, _)| *index);
+    columns
+}
+
+fn cell_text(row: &RawRow, column: Option<usize>) -> String {
+    column
+        .map(|column| row.cell(column).shown().trim().to_string())
+        .unwrap_or_default()
+}
+
+fn cell_date(row: &RawRow, column: Option<usize>, is_1904: bool) -> Option<NaiveDate> {
+    match row.cell(column?) {
+        RawCell::Date(date) => Some(*date),
+        RawCell::Number(serial) => cells::date_from_serial(*serial, is_1904),
+        RawCell::Text(text) => cells::parse_date_text(text),
+        _ => None,
+    }
+}
+
+/// Whole years between a birth date and a later date.
+fn age_on(birth: NaiveDate, day: NaiveDate) -> Option<i64> {
+    let mut age = i64::from(day.year()) - i64::from(birth.year());
+    if (day.month(), day.day()) < (birth.month(), birth.day()) {
+        age -= 1;
+    }
+    (age >= 0).then_some(age)
+}
+
+fn is_total_row(row: &RawRow) -> bool {
+    row.cells
+        .iter()
+        .find(|cell| !cell.is_empty())
+        .is_some_and(|cell| matches!(cell, RawCell::Text(text) if fold(text).starts_with("total")))
+}
+
+/// A raw cell as a value to write again, as close as possible to what was there.
+fn carried_value(cell: &RawCell, field_type: FieldType, is_1904: bool) -> Value {
+    match cell {
+        RawCell::Empty => Value::Missing,
+        RawCell::Text(text) if text.trim().is_empty() => Value::Missing,
+        RawCell::Text(text) => Value::Text(text.clone()),
+        RawCell::Number(number) if field_type == FieldType::Date => {
+            match cells::date_from_serial(*number, is_1904) {
+                Some(date) => Value::Date(date),
+                None => Value::Text(cells::number_as_text(*number)),
+            }
+        }
+        RawCell::Number(number) => cells::decimal_from_f64(*number).map_or_else(
+            || Value::Text(cells::number_as_text(*number)),
+            Value::Decimal,
+        ),
+        RawCell::Date(date) => Value::Date(*date),
+        other => Value::Text(other.shown()),
+    }
+}
+
+struct SheetOutput {
+    name: String,
+    headers: Vec<String>,
+    rows: Vec<Vec<Value>>,
+}
+
+fn anonymise_sheet(
+    schemas: &SchemaSet,
+    schema: &Schema,
+    header_position: usize,
+    sheet: &RawSheet,
+    shown: &str,
+    key: &SecretKey,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (SheetReport, SheetOutput) {
+    let header_row = &sheet.rows[header_position];
+    let columns = classify_columns(schemas, schema, header_row);
+    let foyer = schema.field_index("foyer");
+    let age_band = schema
+        .age_field
+        .as_ref()
+        .and_then(|age| schema.field_index(&age.bands_into));
+    let commune = schema.fields.iter().position(|field| field.is_commune());
+    let request_date = schema.field_index("date_demande");
+    // The fields written: those present, plus the household and the age band.
+    let written: Vec<usize> = (0..schema.fields.len())
+        .filter(|field| {
+            columns.fields[*field].is_some() || Some(*field) == foyer || Some(*field) == age_band
+        })
+        .collect();
+    let mut report = SheetReport {
+        name: sheet.name.clone(),
+        schema: schema.name.clone(),
+        removed: columns.removed.clone(),
+        ..SheetReport::default()
+    };
+    let sheet_location = Location::file(shown).with_sheet(sheet.name.as_deref());
+    let mut rows = Vec::new();
+    for row in &sheet.rows[header_position + 1..] {
+        if row.is_blank() {
+            continue;
+        }
+        let mut values: Vec<Value> = written
+            .iter()
+            .map(|field| match columns.fields[*field] {
+                Some(column) => carried_value(
+                    row.cell(column),
+                    schema.fields[*field].field_type,
+                    sheet.is_1904,
+                ),
+                None => Value::Missing,
+            })
+            .collect();
+        if is_total_row(row) {
+            rows.push(values);
+            continue;
+        }
+        report.rows += 1;
+        let mut location = sheet_location.clone();
+        location.ligne = Some(row.index + 1);
+        if let Some(foyer) = foyer {
+            let slot = written.iter().position(|field| *field == foyer);
+            let file_number = cell_text(row, columns.fields[foyer]);
+            let last_name = cell_text(row, columns.last_name);
+            let first_name = cell_text(row, columns.first_name);
+            let birth_text = cell_text(row, columns.birth_date);
+            let birth = cell_date(row, columns.birth_date, sheet.is_1904);
+            let pseudonym = if !file_number.is_empty() {
+                report.from_file_number += 1;
+                let commune_text = cell_text(row, commune.and_then(|field| columns.fields[field]));
+                Some(household_pseudonym(
+                    key,
+                    &file_identity(&commune_text, &file_number),
+                ))
+            } else if !last_name.is_empty() || !first_name.is_empty() {
+                Some(household_pseudonym(
+                    key,
+                    &person_identity(&last_name, &first_name, birth),
+                ))
+            } else {
+                None
+            };
+            match (pseudonym, slot) {
+                (Some(pseudonym), Some(slot)) => {
+                    values[slot] = Value::Text(pseudonym);
+                    report.pseudonymised += 1;
+                }
+                _ => {
+                    let mut location = location.clone();
+                    location.champ = Some("foyer".to_string());
+                    let missing = if birth_text.is_empty() {
+                        "ni nom ni date de naissance"
+                    } else {
+                        "pas de nom (une date de naissance seule ne distingue pas les foyers)"
+                    };
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Code::E020,
+                            location,
+                            format!("pseudonyme du foyer impossible à calculer : {missing}"),
+                        )
+                        .hint("renseignez le nom et le prénom du demandeur (et sa date de naissance) dans le fichier du CCAS, ou une colonne « Foyer » / « Dossier » avec le numéro de dossier, puis relancez l'anonymisation"),
+                    );
+                }
+            }
+            if !birth_text.is_empty() && birth.is_none() {
+                let mut location = location.clone();
+                location.champ = Some("date_naissance".to_string());
+                if let Some(column) = columns.birth_date {
+                    location.cellule = Some(cell_name(
+                        row.index,
+                        u32::try_from(column).unwrap_or(u32::MAX),
+                    ));
+                }
+                // The value is a birth date: it is never shown.
+                diagnostics.push(
+                    Diagnostic::new(Code::E022, location, "date de naissance illisible : la tranche d'âge n'est pas calculée")
+                        .hint("saisissez la date de naissance au format jj/mm/aaaa dans le fichier du CCAS"),
+                );
+            }
+            if let Some(band_field) = age_band {
+                let slot = written.iter().position(|field| *field == band_field);
+                let already =
+                    columns.fields[band_field].is_some_and(|column| !row.cell(column).is_empty());
+                if !already {
+                    let day = cell_date(
+                        row,
+                        request_date.and_then(|field| columns.fields[field]),
+                        sheet.is_1904,
+                    );
+                    let age = match (birth, day) {
+                        (Some(birth), Some(day)) => age_on(birth, day),
+                        _ => match columns.age.map(|column| row.cell(column)) {
+                            Some(RawCell::Number(number)) if number.fract() == 0.0 => {
+                                Some(*number as i64)
+                            }
+                            Some(RawCell::Text(text)) => {
+                                text.trim().trim_end_matches("ans").trim().parse().ok()
+                            }
+                            _ => None,
+                        },
+                    };
+                    if let (Some(band), Some(slot)) = (age.and_then(cells::age_band), slot) {
+                        values[slot] = Value::Category(band);
+                        report.age_bands += 1;
+                    }
+                }
+            }
+        }
+        rows.push(values);
+    }
+    let output = SheetOutput {
+        name: sheet.name.clone().unwrap_or_else(|| schema.name.clone()),
+        headers: written
+            .iter()
+            .map(|field| schema.fields[*field].title.clone())
+            .collect(),
+        rows,
+    };
+    (report, output)
+}
+
+/// Anonymises `input` into `output` with `key`. `shown` is the input's name in messages.
+pub fn anonymise_file(
+    input: &Path,
+    key: &SecretKey,
+    output: &Path,
+) -> Result<AnonymisationReport, AnonymiseError> {
+    let shown = input.display().to_string();
+    if absolute(input) == absolute(output) {
+        return Err(AnonymiseError::OutputIsInput(output.display().to_string()));
+    }
+    let schemas =
+        crate::schema::schemas().map_err(|error| AnonymiseError::Internal(error.to_string()))?;
+    let workbook = read_file(input, &shown)
+        .map_err(|problem| AnonymiseError::Unreadable(Box::new(problem)))?;
+    let input_bytes = match workbook.format {
+        SourceFormat::Csv => std::fs::read(input).unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    let format = output_format(workbook.format, &input_bytes);
+    let mut output_path = output.to_path_buf();
+    let mut format_note = None;
+    let wanted_extension = format.extension();
+    let given_extension = output
+        .extension()
+        .and_then(|extension| extension.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if given_extension != wanted_extension {
+        output_path.set_extension(wanted_extension);
+        format_note = Some(format!(
+            "le fichier d'entrée est au format {}, le fichier anonymisé est écrit au format {wanted_extension} sous le nom « {} »",
+            workbook.format.extension(),
+            output_path.display()
+        ));
+    } else if matches!(workbook.format, SourceFormat::Xls | SourceFormat::Xlsm) {
+        format_note = Some(format!(
+            "le fichier d'entrée est au format {}, le fichier anonymisé est écrit au format xlsx",
+            workbook.format.extension()
+        ));
+    }
+    if absolute(input) == absolute(&output_path) {
+        return Err(AnonymiseError::OutputIsInput(
+            output_path.display().to_string(),
+        ));
+    }
+
+    let mut diagnostics: Vec<Diagnostic> = workbook.problems.clone();
+    let mut sheets = Vec::new();
+    let mut outputs = Vec::new();
+    let mut skipped_sheets = Vec::new();
+    for sheet in &workbook.sheets {
+        match find_header(schemas, sheet) {
+            Some((position, schema)) => {
+                let (report, output) = anonymise_sheet(
+                    schemas,
+                    schema,
+                    position,
+                    sheet,
+                    &shown,
+                    key,
+                    &mut diagnostics,
+                );
+                sheets.push(report);
+                outputs.push(output);
+            }
+            None => skipped_sheets.push(sheet.name.clone().unwrap_or_else(|| shown.clone())),
+        }
+    }
+    if outputs.is_empty() {
+        return Err(AnonymiseError::NoDataSheet(shown));
+    }
+    if matches!(format, TableFormat::CsvUtf8 | TableFormat::CsvWindows1252) && outputs.len() > 1 {
+        return Err(AnonymiseError::SeveralSheetsInCsv(shown));
+    }
+    let headed: Vec<HeadedSheet<'_>> = outputs
+        .iter()
+        .map(|output| HeadedSheet {
+            name: output.name.clone(),
+            headers: output.headers.clone(),
+            money_columns: Vec::new(),
+            rows: &output.rows,
+        })
+        .collect();
+    let style = TableStyle {
+        format,
+        sheet_name: String::new(),
+        title: None,
+        total_row: false,
+        dates: DateStyle::Cells,
+    };
+    let bytes = write_sheets(&headed, &style).map_err(|error| AnonymiseError::Write {
+        path: output_path.display().to_string(),
+        cause: error.to_string(),
+    })?;
+    crate::output::write_atomically(&output_path, &bytes).map_err(|error| {
+        AnonymiseError::Write {
+            path: output_path.display().to_string(),
+            cause: error.to_string(),
+        }
+    })?;
+    Ok(AnonymisationReport {
+        input: shown,
+        output: output_path,
+        format,
+        format_note,
+        sheets,
+        skipped_sheets,
+        diagnostics,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ages_count_whole_years() {
+        let day = |year, month, day| NaiveDate::from_ymd_opt(year, month, day).expect("date");
+        assert_eq!(age_on(day(1980, 5, 17), day(2024, 5, 16)), Some(43));
+        assert_eq!(age_on(day(1980, 5, 17), day(2024, 5, 17)), Some(44));
+        assert_eq!(age_on(day(2025, 1, 1), day(2024, 5, 17)), None);
+    }
+}

@@ -1,0 +1,187 @@
+//! The « Instructions » sheet of a template: what to fill in, column by column, what must
+//! never be entered, and how to send the file, all in French and all from the schemas.
+
+use super::DATA_SHEET;
+use crate::network::Network;
+use crate::schema::{Field, FieldType, Schema, SchemaSet};
+use rust_xlsxwriter::{Format, Worksheet, XlsxError};
+
+/// What a field expects, in a few French words.
+fn expected(field: &Field) -> String {
+    if field.categories().is_some() {
+        return "une valeur de la liste déroulante".to_string();
+    }
+    if field.is_commune() {
+        return "le nom de la commune (liste déroulante) ou son code Insee".to_string();
+    }
+    let bounds = match (&field.constraints.minimum, &field.constraints.maximum) {
+        (Some(minimum), Some(maximum)) => format!(", entre {minimum} et {maximum}"),
+        (Some(minimum), None) => format!(", au moins {minimum}"),
+        (None, Some(maximum)) => format!(", au plus {maximum}"),
+        (None, None) => String::new(),
+    }
+    .replace('.', ",");
+    match field.field_type {
+        FieldType::Date => "une date jj/mm/aaaa".to_string(),
+        FieldType::Year => "une année sur quatre chiffres".to_string(),
+        FieldType::Integer => format!("un nombre entier{bounds}"),
+        FieldType::Number if field.is_money() => {
+            format!("un montant en euros, deux décimales au plus{bounds}")
+        }
+        FieldType::Number => format!("un nombre{bounds}"),
+        FieldType::String => "du texte".to_string(),
+    }
+}
+
+/// Writes the instructions of `schema` on `sheet`.
+pub(super) fn write(
+    sheet: &mut Worksheet,
+    schemas: &SchemaSet,
+    schema: &Schema,
+    network: &Network,
+    has_prefilled_rows: bool,
+) -> Result<(), XlsxError> {
+    let title = Format::new().set_bold().set_font_size(14);
+    let bold = Format::new().set_bold();
+    let wrap = Format::new()
+        .set_text_wrap()
+        .set_align(rust_xlsxwriter::FormatAlign::Top);
+    let warning = Format::new()
+        .set_bold()
+        .set_font_color("#C00000")
+        .set_text_wrap();
+    sheet.set_column_width(0, 28)?;
+    sheet.set_column_width(1, 13)?;
+    sheet.set_column_width(2, 60)?;
+    sheet.set_column_width(3, 60)?;
+
+    let mut row: u32 = 0;
+    sheet.write_string_with_format(row, 0, &schema.title, &title)?;
+    row += 1;
+    sheet.write_string(
+        row,
+        0,
+        format!(
+            "Modèle « {} », version {} du schéma",
+            schema.name, schema.version
+        ),
+    )?;
+    row += 1;
+    if !schema.description.is_empty() {
+        sheet.write_string(row, 0, &schema.description)?;
+        row += 1;
+    }
+    row += 1;
+
+    sheet.write_string_with_format(row, 0, "Comment remplir ce fichier", &bold)?;
+    row += 1;
+    let porteur = network
+        .member(&network.porteur)
+        .map(|member| format!("au CCAS de {}", member.nom))
+        .unwrap_or_else(|| "au CCAS porteur du réseau".to_string());
+    let identifying: Vec<&str> = schemas
+        .identifying
+        .iter()
+        .map(|category| category.libelle.as_str())
+        .collect();
+    let mut steps = vec![
+        format!("1. Remplissez la feuille « {DATA_SHEET} » : une ligne par enregistrement, à partir de la ligne 2. Ne modifiez pas la ligne des en-têtes (les colonnes sur fond orangé sont obligatoires)."),
+        "2. Les listes déroulantes donnent les valeurs possibles ; un message apparaît quand on sélectionne une cellule et une alerte quand la valeur est refusée.".to_string(),
+        "3. Dates au format jj/mm/aaaa ; montants en euros, avec au plus deux décimales ; ne saisissez pas de formule, tapez les valeurs.".to_string(),
+    ];
+    if has_prefilled_rows {
+        steps.push("4. Les lignes sont déjà préparées : saisissez seulement la valeur de chaque ligne (0 s'il n'y a rien à compter). Une ligne laissée sans valeur est ignorée à la lecture.".to_string());
+    }
+    steps.push(format!(
+        "{}. Enregistrez au format xlsx (ou ods), en gardant le nom du fichier avec la commune et l'année, puis envoyez-le {porteur}, qui coordonne le réseau. Si l'outil est installé, vérifiez d'abord le fichier avec « observatoire verifier FICHIER ».",
+        steps.len() + 1
+    ));
+    for step in steps {
+        sheet.merge_range(row, 0, row, 3, &step, &wrap)?;
+        sheet.set_row_height(row, 30)?;
+        row += 1;
+    }
+    row += 1;
+    let never = format!(
+        "Ne saisissez JAMAIS : {}. Ces données restent au CCAS. Le foyer est désigné par un pseudonyme, produit par « observatoire anonymiser » à partir du fichier du CCAS.",
+        identifying.join(", ")
+    );
+    sheet.merge_range(row, 0, row, 3, &never, &warning)?;
+    sheet.set_row_height(row, 45)?;
+    row += 2;
+
+    sheet.write_string_with_format(row, 0, "Les colonnes", &bold)?;
+    row += 1;
+    // Not the schema's words, so that this row is never read as a header row.
+    for (column, label) in ["Colonne", "Obligatoire", "À saisir", "Valeurs possibles"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string_with_format(row, column as u16, *label, &bold)?;
+    }
+    row += 1;
+    for field in &schema.fields {
+        sheet.write_string_with_format(row, 0, &field.title, &wrap)?;
+        sheet.write_string_with_format(
+            row,
+            1,
+            if field.required() { "oui" } else { "non" },
+            &wrap,
+        )?;
+        let mut what = expected(field);
+        if !field.description.is_empty() {
+            what = format!("{} ({what})", field.description);
+        }
+        sheet.write_string_with_format(row, 2, &what, &wrap)?;
+        if let Some(categories) = field.categories() {
+            sheet.write_string_with_format(row, 3, categories.join(" · "), &wrap)?;
+        } else if field.is_commune() {
+            let communes: Vec<String> = network
+                .membres
+                .iter()
+                .map(|member| format!("{} ({})", member.nom, member.code))
+                .collect();
+            sheet.write_string_with_format(row, 3, communes.join(" · "), &wrap)?;
+        }
+        row += 1;
+    }
+
+    if schema.field_index("indicateur").is_some() {
+        let catalogue = if schema.name == "contexte" {
+            &schemas.indicators.contexte
+        } else {
+            &schemas.indicators.indicateurs
+        };
+        row += 1;
+        sheet.write_string_with_format(
+            row,
+            0,
+            format!(
+                "Les indicateurs (catalogue version {})",
+                schemas.indicators.version
+            ),
+            &bold,
+        )?;
+        row += 1;
+        for (column, label) in ["Code", "Unité", "Ce qui est compté", "Lignes préparées"]
+            .iter()
+            .enumerate()
+        {
+            sheet.write_string_with_format(row, column as u16, *label, &bold)?;
+        }
+        row += 1;
+        for indicator in catalogue {
+            sheet.write_string_with_format(row, 0, &indicator.code, &wrap)?;
+            sheet.write_string_with_format(row, 1, &indicator.unite, &wrap)?;
+            sheet.write_string_with_format(row, 2, &indicator.libelle, &wrap)?;
+            sheet.write_string_with_format(
+                row,
+                3,
+                schemas.modalities(indicator).join(" · "),
+                &wrap,
+            )?;
+            row += 1;
+        }
+    }
+    Ok(())
+}
