@@ -13,5 +13,6 @@ pub mod network;
 pub mod output;
 pub mod read;
 pub mod render;
+pub mod repartition;
 pub mod schema;
 pub mod verify;

@@ -1,6 +1,8 @@
 //! One file per subcommand: each declares its arguments and calls one library function.
 
 mod exemple;
+mod populations;
+mod repartition;
 mod verifier;
 
 use clap::{Parser, Subcommand};
@@ -20,6 +22,10 @@ enum Command {
     Verifier(verifier::Options),
     /// Écrit un jeu de données fictif mais réaliste (pour essayer l'outil)
     Exemple(exemple::Options),
+    /// Répartit les coûts d'une année entre les CCAS et écrit les appels à régularisation
+    Repartition(repartition::Options),
+    /// Ajoute à reseau.toml les populations légales de l'Insee d'un millésime
+    Populations(populations::Options),
 }
 
 /// Runs a command and returns its exit code (0, 1 or 2).
@@ -27,6 +33,8 @@ pub fn run(arguments: Arguments) -> u8 {
     match arguments.command {
         Command::Verifier(options) => verifier::exec(options),
         Command::Exemple(options) => exemple::exec(options),
+        Command::Repartition(options) => repartition::exec(options),
+        Command::Populations(options) => populations::exec(options),
     }
 }
 
