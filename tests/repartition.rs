@@ -629,3 +629,156 @@ valeurs = {{ "44015" = {{ municipale = {a}, totale = {a} }}, "44023" = {{ munici
         prop_assert!(statement.members.iter().all(|member| member.total >= Decimal::ZERO));
     }
 }
+
+mod populations {
+    //! `populations` on small files shaped like INSEE's (figures of 2022 are illustrative).
+
+    use observatoire::diagnostic::Code;
+    use observatoire::network::{parse_network, Population};
+    use observatoire::repartition::populations::{import_populations, ImportOptions};
+    use std::path::{Path, PathBuf};
+
+    fn fixture(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/repartition")
+            .join(name)
+    }
+
+    /// A copy of the fixture `reseau.toml` in a temporary folder.
+    fn network_copy() -> (tempfile::TempDir, PathBuf) {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("reseau.toml");
+        std::fs::copy(fixture("reseau.toml"), &path).unwrap();
+        (folder, path)
+    }
+
+    fn options(insee: PathBuf, network: &Path) -> ImportOptions {
+        ImportOptions {
+            insee_file: insee,
+            network_file: network.to_path_buf(),
+            millesime: 2022,
+            en_vigueur: super::date(2025, 1, 1),
+        }
+    }
+
+    fn check_added(network: &Path) {
+        let before = std::fs::read_to_string(fixture("reseau.toml")).unwrap();
+        let after = std::fs::read_to_string(network).unwrap();
+        // The coordinator's file is kept as written, comments included; the vintage is added.
+        assert!(after.starts_with(&before), "{after}");
+        let parsed = parse_network(&after).unwrap();
+        let vintage = parsed.vintage_on(super::date(2025, 1, 1)).unwrap();
+        assert_eq!(vintage.millesime, 2022);
+        assert_eq!(vintage.valeurs.len(), 6);
+        assert_eq!(
+            vintage.valeurs["44015"],
+            Population {
+                municipale: 10_301,
+                totale: 10_527
+            }
+        );
+        assert_eq!(
+            vintage.valeurs["44221"],
+            Population {
+                municipale: 1_580,
+                totale: 1_612
+            }
+        );
+        assert!(!vintage.valeurs.contains_key("44109"));
+    }
+
+    #[test]
+    fn a_csv_with_coddep_and_codcom_adds_the_vintage() {
+        let (_folder, network) = network_copy();
+        let report = import_populations(&options(fixture("insee-2022.csv"), &network)).unwrap();
+        assert_eq!(report.exit_code(), 0, "{:#?}", report.diagnostics);
+        check_added(&network);
+        // Twice is refused: the vintage is already there.
+        let again = import_populations(&options(fixture("insee-2022.csv"), &network)).unwrap();
+        assert_eq!(again.exit_code(), 1);
+        assert_eq!(again.diagnostics[0].code, Code::E040);
+    }
+
+    #[test]
+    fn an_xlsx_with_codgeo_adds_the_vintage() {
+        let (folder, network) = network_copy();
+        let insee = folder.path().join("insee.xlsx");
+        let mut workbook = rust_xlsxwriter::Workbook::new();
+        let sheet = workbook.add_worksheet();
+        sheet
+            .write_string(0, 0, "Populations légales 2022")
+            .unwrap();
+        for (column, header) in ["CODGEO", "LIBGEO", "PMUN", "PTOT"].iter().enumerate() {
+            sheet.write_string(2, column as u16, *header).unwrap();
+        }
+        let rows = [
+            ("44015", "Blain", 10_301, 10_527),
+            ("44023", "Bouvron", 3_102, 3_164),
+            ("44056", "Fay-de-Bretagne", 3_801, 3_878),
+            ("44062", "Le Gâvre", 1_972, 2_013),
+            ("44111", "Notre-Dame-des-Landes", 2_268, 2_314),
+            ("44221", "La Chevallerais", 1_580, 1_612),
+            ("44109", "Nort-sur-Erdre", 9_123, 9_273),
+        ];
+        for (index, (code, name, municipale, totale)) in rows.iter().enumerate() {
+            let row = 3 + index as u32;
+            sheet.write_string(row, 0, *code).unwrap();
+            sheet.write_string(row, 1, *name).unwrap();
+            sheet.write_number(row, 2, f64::from(*municipale)).unwrap();
+            sheet.write_number(row, 3, f64::from(*totale)).unwrap();
+        }
+        workbook.save(&insee).unwrap();
+        let report = import_populations(&options(insee, &network)).unwrap();
+        assert_eq!(report.exit_code(), 0, "{:#?}", report.diagnostics);
+        check_added(&network);
+    }
+
+    #[test]
+    fn a_file_missing_a_member_is_refused() {
+        let (_folder, network) = network_copy();
+        let report = import_populations(&options(
+            fixture("insee-2022-sans-la-chevallerais.csv"),
+            &network,
+        ))
+        .unwrap();
+        assert_eq!(report.exit_code(), 1);
+        assert_eq!(report.diagnostics.len(), 1, "{:#?}", report.diagnostics);
+        assert_eq!(report.diagnostics[0].code, Code::E055);
+        assert!(report.diagnostics[0]
+            .message
+            .contains("La Chevallerais (44221)"));
+        // Nothing was written.
+        assert_eq!(
+            std::fs::read(&network).unwrap(),
+            std::fs::read(fixture("reseau.toml")).unwrap()
+        );
+    }
+}
+
+#[test]
+fn the_command_line_exit_codes() {
+    let binary = env!("CARGO_BIN_EXE_observatoire");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = tempfile::tempdir().unwrap();
+    let run = |folder: &Path| {
+        std::process::Command::new(binary)
+            .args(["repartition"])
+            .arg(folder)
+            .args(["--annee", "2024", "--sortie"])
+            .arg(output.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    };
+    let fine = run(&root.join("sample_data"));
+    assert_eq!(fine.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&fine.stdout).contains("à appeler : 7\u{a0}685,26\u{a0}€"));
+    // A folder without reseau.toml: a located data problem, nothing written.
+    let empty = tempfile::tempdir().unwrap();
+    let missing = run(empty.path());
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stdout).contains("E053"));
+    // A folder that does not exist: the tool cannot work.
+    let nowhere = run(&empty.path().join("absent"));
+    assert_eq!(nowhere.status.code(), Some(2));
+}
