@@ -86,6 +86,12 @@ codes! {
     E036 => Erreur, "Modalité inconnue pour cet indicateur.";
     E037 => Erreur, "Même valeur saisie deux fois (commune, année, indicateur, modalité).";
     E040 => Erreur, "Fichier reseau.toml invalide.";
+    E050 => Erreur, "Population manquante pour un membre dans le millésime qui sert de clé de répartition.";
+    E051 => Erreur, "Dépense validée datée hors de toute adhésion : aucun membre ne peut la payer.";
+    E052 => Erreur, "Aucun millésime de populations en vigueur à la date de l'appel.";
+    E053 => Erreur, "Pas de reseau.toml : la répartition des coûts ne peut pas utiliser le réseau par défaut.";
+    E054 => Erreur, "Montant impossible à répartir (clé nulle ou montant hors limites).";
+    E055 => Erreur, "Fichier de populations de l'Insee inutilisable (colonne absente, membre manquant, valeur illisible).";
     W001 => Avertissement, "Colonne inconnue, ignorée.";
     W002 => Avertissement, "Montant accordé supérieur au montant demandé.";
     W003 => Avertissement, "La commune n'était pas membre du réseau à cette date.";

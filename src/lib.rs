@@ -16,6 +16,7 @@ pub mod network;
 pub mod output;
 pub mod read;
 pub mod render;
+pub mod repartition;
 pub mod schema;
 pub mod templates;
 pub mod verify;

@@ -4,6 +4,8 @@ mod anonymiser;
 mod cle;
 mod exemple;
 mod modeles;
+mod populations;
+mod repartition;
 mod verifier;
 
 use clap::{Parser, Subcommand};
@@ -29,6 +31,10 @@ enum Command {
     Cle(cle::Options),
     /// Retire les données identifiantes d'un fichier du CCAS et pseudonymise les foyers
     Anonymiser(anonymiser::Options),
+    /// Répartit les coûts d'une année entre les CCAS et écrit les appels à régularisation
+    Repartition(repartition::Options),
+    /// Ajoute à reseau.toml les populations légales de l'Insee d'un millésime
+    Populations(populations::Options),
 }
 
 /// Runs a command and returns its exit code (0, 1 or 2).
@@ -39,6 +45,8 @@ pub fn run(arguments: Arguments) -> u8 {
         Command::Modeles(options) => modeles::exec(options),
         Command::Cle(options) => cle::exec(options),
         Command::Anonymiser(options) => anonymiser::exec(options),
+        Command::Repartition(options) => repartition::exec(options),
+        Command::Populations(options) => populations::exec(options),
     }
 }
 

@@ -1,0 +1,67 @@
+//! `observatoire populations FICHIER --reseau reseau.toml --millesime AAAA --en-vigueur AAAA-MM-JJ`
+
+use chrono::NaiveDate;
+use clap::Args;
+use observatoire::render::{self, french_integer};
+use observatoire::repartition::populations::{import_populations, ImportOptions};
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct Options {
+    /// Fichier des populations légales des communes publié par l'Insee (csv « ; » ou xlsx)
+    #[arg(value_name = "FICHIER")]
+    fichier: PathBuf,
+    /// Fichier reseau.toml à compléter (ses commentaires sont conservés)
+    #[arg(long, value_name = "FICHIER")]
+    reseau: PathBuf,
+    /// Millésime des populations, par exemple 2022 (populations légales 2022)
+    #[arg(long, value_name = "AAAA", value_parser = clap::value_parser!(i32).range(1990..=2100))]
+    millesime: i32,
+    /// Date d'entrée en vigueur, en principe le 1er janvier de millésime + 3 (par exemple 2025-01-01)
+    #[arg(long, value_name = "AAAA-MM-JJ", value_parser = super::repartition::parse_date)]
+    en_vigueur: NaiveDate,
+}
+
+pub fn exec(options: Options) -> u8 {
+    let import = ImportOptions {
+        insee_file: options.fichier,
+        network_file: options.reseau,
+        millesime: options.millesime,
+        en_vigueur: options.en_vigueur,
+    };
+    match import_populations(&import) {
+        Ok(report) => {
+            for diagnostic in &report.diagnostics {
+                print!(
+                    "{}",
+                    render::text::render_diagnostic(diagnostic, super::use_colour())
+                );
+            }
+            match &report.added {
+                Some(added) => {
+                    println!(
+                        "Millésime {} ajouté à {} (en vigueur le {}) :",
+                        import.millesime,
+                        import.network_file.display(),
+                        import.en_vigueur.format("%d/%m/%Y")
+                    );
+                    for (code, nom, population) in added {
+                        println!(
+                            "  {code} {nom} : municipale {}, totale {}",
+                            french_integer(
+                                i64::try_from(population.municipale).unwrap_or(i64::MAX)
+                            ),
+                            french_integer(i64::try_from(population.totale).unwrap_or(i64::MAX))
+                        );
+                    }
+                }
+                None => println!("reseau.toml n'a pas été modifié."),
+            }
+            report.exit_code()
+        }
+        Err(error) => {
+            eprintln!("observatoire : {error}");
+            2
+        }
+    }
+}

@@ -1,0 +1,807 @@
+//! The network's cost-sharing (convention, article 4), exact to the cent.
+//!
+//! Money lives apart from the observation pipeline: this module takes the accepted rows of
+//! `depenses` and `temps_personnel` and the network (`reseau.toml`), and computes who pays
+//! what for one year. [`compute`] is pure (no file, no clock) so that the rules can be
+//! tested with figures worked out by hand; [`inputs`] reads a folder through
+//! [`crate::verify`], [`write`] renders the statement, the call letters and the tables, and
+//! [`run`] ties them together for the command line. [`populations`] imports INSEE's legal
+//! populations into `reseau.toml`.
+//!
+//! Euros are `rust_decimal` values; splits are integer arithmetic on cents ([`split`]).
+//! No floating point comes near money.
+
+pub mod inputs;
+pub mod populations;
+pub mod split;
+pub mod write;
+
+use crate::check::money;
+use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::network::{Network, PopulationKey};
+use chrono::{Datelike, Months, NaiveDate};
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use split::{split_cents, Claimant};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+pub use inputs::{load, Inputs, NetworkText};
+
+/// The action lines of the convention, in the order of the schemas.
+pub const ACTION_LINES: [&str; 4] = [
+    "Dynamique Inter-CCAS",
+    "Observation sociale",
+    "Journée annuelle",
+    "Fonctionnement commun",
+];
+
+/// How many months before its end a convention must be renegotiated (article 11).
+const RENEGOTIATION_MONTHS: u32 = 6;
+
+/// One row of `depenses`, as accepted by the checker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Expense {
+    pub date: NaiveDate,
+    pub libelle: String,
+    pub fournisseur: Option<String>,
+    /// Euros TTC, to the cent.
+    pub montant: Decimal,
+    pub ligne_action: String,
+    pub date_validation_copil: Option<NaiveDate>,
+    pub piece: String,
+    /// Where the row is (its date cell), for diagnostics.
+    #[serde(skip)]
+    pub location: Location,
+    /// Its amount cell, for problems with the amount.
+    #[serde(skip)]
+    pub amount_location: Location,
+}
+
+/// One row of `temps_personnel`, as accepted by the checker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StaffTime {
+    pub annee: i32,
+    pub ligne_action: String,
+    pub fonction: String,
+    pub heures: Decimal,
+    /// Euros per hour.
+    pub cout_horaire: Decimal,
+    #[serde(skip)]
+    pub location: Location,
+}
+
+/// Why an expense is not shared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Exclusion {
+    /// No `date_validation_copil`.
+    NotValidated,
+    /// Validated after the expense was made.
+    ValidatedAfter(NaiveDate),
+}
+
+impl Exclusion {
+    /// The reason, in French, as the statement and `repartition.json` give it.
+    pub fn reason(self) -> String {
+        match self {
+            Exclusion::NotValidated => "pas de validation du COPIL".to_string(),
+            Exclusion::ValidatedAfter(date) => format!(
+                "validée par le COPIL le {}, après la date de la dépense",
+                french_date(date)
+            ),
+        }
+    }
+}
+
+/// An expense not shared, with its reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExcludedExpense {
+    pub expense: Expense,
+    pub exclusion: Exclusion,
+}
+
+/// Where the date of the call comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum CallDateOrigin {
+    /// `--date-appel`.
+    Given,
+    /// The year's annual event (`journees` in `reseau.toml`).
+    Journee,
+    /// No annual event recorded for the year: 31 December.
+    EndOfYear,
+}
+
+/// The population vintage used as the key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KeySource {
+    pub millesime: i32,
+    pub en_vigueur: NaiveDate,
+    pub source: String,
+    pub cle: PopulationKey,
+}
+
+/// One member's share of one split.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Share {
+    pub code: String,
+    /// The integer key used (population, or population × days of membership).
+    pub weight: u128,
+    /// Euros, to the cent.
+    pub amount: Decimal,
+}
+
+/// The validated expenses shared among one set of members.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExpenseGroup {
+    /// INSEE codes of the members on the expenses' dates, sorted.
+    pub members: Vec<String>,
+    /// Indices into [`Statement::included`].
+    pub expenses: Vec<usize>,
+    pub total: Decimal,
+    pub shares: Vec<Share>,
+}
+
+/// A staff-time row with its value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ValuedStaffTime {
+    pub row: StaffTime,
+    /// Hours × hourly cost, rounded to the cent half away from zero.
+    pub valeur: Decimal,
+}
+
+/// A staff-time share, with the days of membership behind it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StaffShare {
+    pub share: Share,
+    pub population: u64,
+    pub days: u32,
+}
+
+/// The budget of the year against the validated expenses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BudgetReport {
+    /// `None` when `reseau.toml` has no budget for the year.
+    pub budget: Option<Decimal>,
+    /// Validated expenses per action line, in the convention's order.
+    pub per_line: Vec<(String, Decimal)>,
+    pub total: Decimal,
+    /// Expenses beyond the budget, when they exceed it.
+    pub overrun: Option<Decimal>,
+}
+
+/// Whether the convention covers the date of the call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum ConventionStatus {
+    /// In force and not ending within six months.
+    InForce { debut: NaiveDate, fin: NaiveDate },
+    /// In force, but ending within six months: renegotiate.
+    EndingSoon { debut: NaiveDate, fin: NaiveDate },
+    /// No convention period covers the date.
+    None,
+}
+
+/// One member's line of the statement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MemberLine {
+    pub code: String,
+    pub nom: String,
+    pub population: u64,
+    /// Days of membership in the year.
+    pub days: u32,
+    /// First and last day of membership in the year.
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// Sum of its expense shares.
+    pub depenses: Decimal,
+    /// Its staff-time share.
+    pub personnel: Decimal,
+    /// `depenses + personnel`.
+    pub total: Decimal,
+    /// What the carrier calls from it (0 for the carrier itself).
+    pub a_appeler: Decimal,
+    pub is_carrier: bool,
+}
+
+/// Totals over the members.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    pub depenses: Decimal,
+    pub personnel: Decimal,
+    pub total: Decimal,
+    pub a_appeler: Decimal,
+}
+
+/// Everything the statement, the letters and the tables show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Statement {
+    pub network_name: String,
+    pub year: i32,
+    pub call_date: NaiveDate,
+    pub call_date_origin: CallDateOrigin,
+    pub key: KeySource,
+    pub carrier: String,
+    pub carrier_name: String,
+    pub appeler_personnel: bool,
+    pub convention: ConventionStatus,
+    pub budget: BudgetReport,
+    /// Validated expenses of the year, sorted by date then piece.
+    pub included: Vec<Expense>,
+    /// The group of each included expense (index into `groups`).
+    pub group_of: Vec<usize>,
+    pub excluded: Vec<ExcludedExpense>,
+    pub groups: Vec<ExpenseGroup>,
+    pub staff: Vec<ValuedStaffTime>,
+    pub staff_per_line: Vec<(String, Decimal)>,
+    pub staff_total: Decimal,
+    pub staff_shares: Vec<StaffShare>,
+    pub days_in_year: u32,
+    pub members: Vec<MemberLine>,
+    pub totals: Totals,
+}
+
+impl Statement {
+    /// The members the carrier calls for funds (a letter each).
+    pub fn called(&self) -> impl Iterator<Item = &MemberLine> {
+        self.members
+            .iter()
+            .filter(|member| !member.is_carrier && member.a_appeler > Decimal::ZERO)
+    }
+}
+
+/// The network's file, to place problems found in it on a line.
+fn network_location(network: &NetworkText, line: Option<usize>) -> Location {
+    let mut location = Location::file(&network.shown);
+    location.ligne = line.and_then(|line| u32::try_from(line).ok());
+    location
+}
+
+/// `2024-11-18` → `18/11/2024`.
+pub fn french_date(date: NaiveDate) -> String {
+    date.format("%d/%m/%Y").to_string()
+}
+
+fn to_cents(amount: Decimal) -> Option<i64> {
+    (money(amount) * Decimal::ONE_HUNDRED).to_i64()
+}
+
+fn from_cents(cents: i64) -> Decimal {
+    Decimal::new(cents, 2)
+}
+
+fn days_in_year(year: i32) -> u32 {
+    if NaiveDate::from_ymd_opt(year, 2, 29).is_some() {
+        366
+    } else {
+        365
+    }
+}
+
+/// The date of the call: given, else the year's annual event, else 31 December.
+pub fn call_date(
+    network: &Network,
+    year: i32,
+    given: Option<NaiveDate>,
+) -> Option<(NaiveDate, CallDateOrigin)> {
+    if let Some(date) = given {
+        return Some((date, CallDateOrigin::Given));
+    }
+    if let Some(date) = network.journee(year) {
+        return Some((date, CallDateOrigin::Journee));
+    }
+    NaiveDate::from_ymd_opt(year, 12, 31).map(|date| (date, CallDateOrigin::EndOfYear))
+}
+
+fn convention_status(network: &Network, call_date: NaiveDate) -> ConventionStatus {
+    let current = network
+        .conventions
+        .iter()
+        .filter(|convention| convention.debut <= call_date && call_date <= convention.fin)
+        .max_by_key(|convention| convention.fin);
+    let Some(current) = current else {
+        return ConventionStatus::None;
+    };
+    // A renewal already recorded after the current period takes over without a gap.
+    let renewed = network
+        .conventions
+        .iter()
+        .any(|next| next.debut > current.debut && next.debut <= current.fin + chrono::Days::new(1));
+    let limit = call_date.checked_add_months(Months::new(RENEGOTIATION_MONTHS));
+    let ending_soon = !renewed && limit.is_none_or(|limit| current.fin <= limit);
+    if ending_soon {
+        ConventionStatus::EndingSoon {
+            debut: current.debut,
+            fin: current.fin,
+        }
+    } else {
+        ConventionStatus::InForce {
+            debut: current.debut,
+            fin: current.fin,
+        }
+    }
+}
+
+fn split_error(network: &NetworkText, error: split::SplitError, what: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::E054,
+        network_location(network, None),
+        format!("{what} ne peut pas être réparti : {error}"),
+    )
+    .hint("vérifiez les populations du millésime en vigueur dans reseau.toml")
+}
+
+fn sum(amounts: impl IntoIterator<Item = Decimal>) -> Decimal {
+    money(
+        amounts
+            .into_iter()
+            .fold(Decimal::ZERO, |sum, amount| sum + amount),
+    )
+}
+
+/// Computes the year's cost-sharing. Returns every problem found in the inputs, located,
+/// when the sharing cannot be done.
+pub fn compute(
+    inputs: &Inputs,
+    year: i32,
+    given_call_date: Option<NaiveDate>,
+) -> Result<Statement, Vec<Diagnostic>> {
+    let network = &inputs.network;
+    let network_text = &inputs.network_text;
+    let mut problems = Vec::new();
+    let Some((call_date, call_date_origin)) = call_date(network, year, given_call_date) else {
+        return Err(vec![Diagnostic::new(
+            Code::E052,
+            network_location(network_text, None),
+            format!("l'année {year} n'est pas une année valide"),
+        )]);
+    };
+    let Some(vintage) = network.vintage_on(call_date) else {
+        return Err(vec![Diagnostic::new(
+            Code::E052,
+            network_location(network_text, network_text.populations_line()),
+            format!(
+                "aucun millésime de populations n'est en vigueur le {} (date de l'appel)",
+                french_date(call_date)
+            ),
+        )
+        .hint(
+            "ajoutez les populations légales avec « observatoire populations » ou un bloc \
+             [[populations]] dont en_vigueur précède la date de l'appel",
+        )]);
+    };
+    let key = KeySource {
+        millesime: vintage.millesime,
+        en_vigueur: vintage.en_vigueur,
+        source: vintage.source.clone(),
+        cle: network.cle_population,
+    };
+    let (Some(first_day), Some(last_day)) = (
+        NaiveDate::from_ymd_opt(year, 1, 1),
+        NaiveDate::from_ymd_opt(year, 12, 31),
+    ) else {
+        return Err(problems);
+    };
+
+    // Members of the year, with their population in the key's vintage.
+    let mut populations: BTreeMap<String, u64> = BTreeMap::new();
+    let mut year_members = Vec::new();
+    let mut sorted_members: Vec<_> = network.membres.iter().collect();
+    sorted_members.sort_by(|left, right| left.code.cmp(&right.code));
+    for member in sorted_members {
+        let days = network.days_of_membership(&member.code, year);
+        if days == 0 {
+            continue;
+        }
+        match network.population_of(vintage, &member.code) {
+            Some(population) => {
+                populations.insert(member.code.clone(), population);
+            }
+            None => problems.push(
+                Diagnostic::new(
+                    Code::E050,
+                    network_location(
+                        network_text,
+                        network_text.vintage_values_line(vintage.millesime),
+                    ),
+                    format!(
+                        "la population de {} ({}) manque dans le millésime {}, utilisé pour \
+                         l'appel du {}",
+                        member.nom,
+                        member.code,
+                        vintage.millesime,
+                        french_date(call_date)
+                    ),
+                )
+                .hint(format!(
+                    "ajoutez \"{}\" = {{ municipale = …, totale = … }} dans les valeurs du \
+                     millésime {}",
+                    member.code, vintage.millesime
+                )),
+            ),
+        }
+        year_members.push((member, days));
+    }
+
+    // Expenses of the year: validated ones are shared, the others listed apart.
+    let mut expenses: Vec<&Expense> = inputs
+        .expenses
+        .iter()
+        .filter(|expense| expense.date.year() == year)
+        .collect();
+    expenses.sort_by(|left, right| {
+        (
+            left.date,
+            &left.piece,
+            &left.libelle,
+            left.montant,
+            &left.ligne_action,
+        )
+            .cmp(&(
+                right.date,
+                &right.piece,
+                &right.libelle,
+                right.montant,
+                &right.ligne_action,
+            ))
+            .then_with(|| {
+                (&left.fournisseur, left.date_validation_copil)
+                    .cmp(&(&right.fournisseur, right.date_validation_copil))
+            })
+    });
+    let mut included = Vec::new();
+    let mut excluded = Vec::new();
+    let mut group_keys: BTreeMap<Vec<String>, Vec<usize>> = BTreeMap::new();
+    for expense in expenses {
+        let exclusion = match expense.date_validation_copil {
+            None => Some(Exclusion::NotValidated),
+            Some(validation) if validation > expense.date => {
+                Some(Exclusion::ValidatedAfter(validation))
+            }
+            Some(_) => None,
+        };
+        if let Some(exclusion) = exclusion {
+            excluded.push(ExcludedExpense {
+                expense: expense.clone(),
+                exclusion,
+            });
+            continue;
+        }
+        let members: Vec<String> = network
+            .members_on(expense.date)
+            .into_iter()
+            .map(|member| member.code.clone())
+            .collect();
+        if members.is_empty() {
+            problems.push(
+                Diagnostic::new(
+                    Code::E051,
+                    expense.location.clone(),
+                    format!(
+                        "la dépense {} du {} est datée hors de toute adhésion : aucun membre \
+                         du réseau ne peut la payer",
+                        expense.piece,
+                        french_date(expense.date)
+                    ),
+                )
+                .value(french_date(expense.date))
+                .hint("vérifiez la date de la dépense, et les dates d'adhésion et de sortie dans reseau.toml"),
+            );
+            continue;
+        }
+        if to_cents(expense.montant).is_none() {
+            problems.push(Diagnostic::new(
+                Code::E054,
+                expense.amount_location.clone(),
+                format!(
+                    "le montant de la dépense {} est hors limites",
+                    expense.piece
+                ),
+            ));
+            continue;
+        }
+        group_keys.entry(members).or_default().push(included.len());
+        included.push(expense.clone());
+    }
+
+    // Staff time of the year, valued row by row.
+    let mut staff: Vec<ValuedStaffTime> = inputs
+        .staff
+        .iter()
+        .filter(|row| row.annee == year)
+        .map(|row| ValuedStaffTime {
+            row: row.clone(),
+            valeur: money(row.heures * row.cout_horaire),
+        })
+        .collect();
+    let line_rank = |line: &str| {
+        ACTION_LINES
+            .iter()
+            .position(|known| *known == line)
+            .unwrap_or(ACTION_LINES.len())
+    };
+    staff.sort_by(|left, right| {
+        (
+            line_rank(&left.row.ligne_action),
+            &left.row.ligne_action,
+            &left.row.fonction,
+            left.row.heures,
+            left.row.cout_horaire,
+        )
+            .cmp(&(
+                line_rank(&right.row.ligne_action),
+                &right.row.ligne_action,
+                &right.row.fonction,
+                right.row.heures,
+                right.row.cout_horaire,
+            ))
+    });
+
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+
+    // One group per set of members, ordered by the date of its first expense.
+    let mut group_list: Vec<(Vec<String>, Vec<usize>)> = group_keys.into_iter().collect();
+    group_list.sort_by_key(|(members, indices)| (indices.first().copied(), members.clone()));
+    let mut groups = Vec::new();
+    let mut group_of = vec![0; included.len()];
+    for (group_index, (members, indices)) in group_list.into_iter().enumerate() {
+        for &index in &indices {
+            group_of[index] = group_index;
+        }
+        let total_cents: i64 = indices
+            .iter()
+            .filter_map(|&index| to_cents(included[index].montant))
+            .sum();
+        let claimants: Vec<Claimant> = members
+            .iter()
+            .map(|code| Claimant {
+                code: code.clone(),
+                weight: u128::from(populations.get(code).copied().unwrap_or(0)),
+            })
+            .collect();
+        let cents = split_cents(total_cents, &claimants)
+            .map_err(|error| vec![split_error(network_text, error, "un groupe de dépenses")])?;
+        groups.push(ExpenseGroup {
+            members,
+            expenses: indices,
+            total: from_cents(total_cents),
+            shares: claimants
+                .into_iter()
+                .zip(cents)
+                .map(|(claimant, cents)| Share {
+                    code: claimant.code,
+                    weight: claimant.weight,
+                    amount: from_cents(cents),
+                })
+                .collect(),
+        });
+    }
+
+    // Staff time: one group, key = population × days of membership (÷ days in the year,
+    // which is the same for all and changes no share).
+    let staff_cents: i64 = staff
+        .iter()
+        .map(|row| to_cents(row.valeur).unwrap_or(0))
+        .sum();
+    let staff_claimants: Vec<(Claimant, u64, u32)> = year_members
+        .iter()
+        .map(|(member, days)| {
+            let population = populations.get(&member.code).copied().unwrap_or(0);
+            (
+                Claimant {
+                    code: member.code.clone(),
+                    weight: u128::from(population) * u128::from(*days),
+                },
+                population,
+                *days,
+            )
+        })
+        .collect();
+    let claimants: Vec<Claimant> = staff_claimants
+        .iter()
+        .map(|(claimant, _, _)| claimant.clone())
+        .collect();
+    let staff_split = split_cents(staff_cents, &claimants)
+        .map_err(|error| vec![split_error(network_text, error, "le temps de personnel")])?;
+    let staff_shares: Vec<StaffShare> = staff_claimants
+        .into_iter()
+        .zip(staff_split)
+        .map(|((claimant, population, days), cents)| StaffShare {
+            share: Share {
+                code: claimant.code,
+                weight: claimant.weight,
+                amount: from_cents(cents),
+            },
+            population,
+            days,
+        })
+        .collect();
+    let staff_per_line: Vec<(String, Decimal)> = ACTION_LINES
+        .iter()
+        .map(|line| {
+            (
+                (*line).to_string(),
+                sum(staff
+                    .iter()
+                    .filter(|row| row.row.ligne_action == *line)
+                    .map(|row| row.valeur)),
+            )
+        })
+        .collect();
+
+    // Each member's line.
+    let mut members = Vec::new();
+    for (member, days) in &year_members {
+        let depenses = sum(groups
+            .iter()
+            .flat_map(|group| &group.shares)
+            .filter(|share| share.code == member.code)
+            .map(|share| share.amount));
+        let personnel = sum(staff_shares
+            .iter()
+            .filter(|share| share.share.code == member.code)
+            .map(|share| share.share.amount));
+        let is_carrier = member.code == network.porteur;
+        let a_appeler = if is_carrier {
+            Decimal::ZERO
+        } else if network.appeler_personnel {
+            depenses + personnel
+        } else {
+            depenses
+        };
+        members.push(MemberLine {
+            code: member.code.clone(),
+            nom: member.nom.clone(),
+            population: populations.get(&member.code).copied().unwrap_or(0),
+            days: *days,
+            from: member.adhesion.max(first_day),
+            to: member
+                .sortie
+                .map_or(last_day, |sortie| sortie.min(last_day)),
+            depenses,
+            personnel,
+            total: money(depenses + personnel),
+            a_appeler: money(a_appeler),
+            is_carrier,
+        });
+    }
+    let totals = Totals {
+        depenses: sum(members.iter().map(|member| member.depenses)),
+        personnel: sum(members.iter().map(|member| member.personnel)),
+        total: sum(members.iter().map(|member| member.total)),
+        a_appeler: sum(members.iter().map(|member| member.a_appeler)),
+    };
+
+    let expenses_total = sum(included.iter().map(|expense| expense.montant));
+    let budget = network.budget(year);
+    let budget = BudgetReport {
+        budget,
+        per_line: ACTION_LINES
+            .iter()
+            .map(|line| {
+                (
+                    (*line).to_string(),
+                    sum(included
+                        .iter()
+                        .filter(|expense| expense.ligne_action == *line)
+                        .map(|expense| expense.montant)),
+                )
+            })
+            .collect(),
+        total: expenses_total,
+        overrun: budget
+            .filter(|budget| expenses_total > *budget)
+            .map(|budget| money(expenses_total - budget)),
+    };
+    let carrier_name = network
+        .member(&network.porteur)
+        .map(|member| member.nom.clone())
+        .unwrap_or_else(|| network.porteur.clone());
+    Ok(Statement {
+        network_name: network.nom.clone(),
+        year,
+        call_date,
+        call_date_origin,
+        key,
+        carrier: network.porteur.clone(),
+        carrier_name,
+        appeler_personnel: network.appeler_personnel,
+        convention: convention_status(network, call_date),
+        budget,
+        included,
+        group_of,
+        excluded,
+        groups,
+        staff_total: sum(staff.iter().map(|row| row.valeur)),
+        staff,
+        staff_per_line,
+        staff_shares,
+        days_in_year: days_in_year(year),
+        members,
+        totals,
+    })
+}
+
+/// What `observatoire repartition` is asked to do.
+#[derive(Debug, Clone)]
+pub struct RepartitionOptions {
+    /// The folder holding `reseau.toml`, `depenses` and `temps_personnel`.
+    pub folder: PathBuf,
+    /// `--reseau`: another network file.
+    pub network_file: Option<PathBuf>,
+    pub year: i32,
+    /// `--date-appel`.
+    pub call_date: Option<NaiveDate>,
+    /// `--sortie`.
+    pub output: PathBuf,
+}
+
+/// What a run did: the problems found, and the statement and files when it could work.
+#[derive(Debug)]
+pub struct RepartitionReport {
+    pub diagnostics: Vec<Diagnostic>,
+    pub statement: Option<Statement>,
+    pub written: Vec<PathBuf>,
+}
+
+impl RepartitionReport {
+    /// 0 when the statement was written, 1 when the data has problems.
+    pub fn exit_code(&self) -> u8 {
+        if self.statement.is_some() && !self.diagnostics.iter().any(Diagnostic::is_error) {
+            0
+        } else {
+            1
+        }
+    }
+}
+
+/// Errors that stop the tool from working at all (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum RepartitionError {
+    #[error(transparent)]
+    Verify(#[from] crate::verify::ToolError),
+    #[error("le fichier « {path} » ne peut pas être écrit ({cause})")]
+    Write { path: String, cause: String },
+    #[error("erreur interne en produisant « {file} » : {cause}")]
+    Render { file: String, cause: String },
+}
+
+/// Reads the folder, computes the year's sharing and writes every output, or none when
+/// the inputs have errors.
+pub fn run(options: &RepartitionOptions) -> Result<RepartitionReport, RepartitionError> {
+    let (inputs, mut diagnostics) = load(&options.folder, options.network_file.as_deref())?;
+    let Some(inputs) = inputs.filter(|_| !diagnostics.iter().any(Diagnostic::is_error)) else {
+        return Ok(RepartitionReport {
+            diagnostics,
+            statement: None,
+            written: Vec::new(),
+        });
+    };
+    let statement = match compute(&inputs, options.year, options.call_date) {
+        Ok(statement) => statement,
+        Err(problems) => {
+            diagnostics.extend(problems);
+            return Ok(RepartitionReport {
+                diagnostics,
+                statement: None,
+                written: Vec::new(),
+            });
+        }
+    };
+    let files = write::render_all(&statement)?;
+    let mut written = Vec::new();
+    for (name, bytes) in &files {
+        let path = options.output.join(name);
+        crate::output::write_atomically(&path, bytes).map_err(|error| RepartitionError::Write {
+            path: path.to_string_lossy().into_owned(),
+            cause: error.to_string(),
+        })?;
+        written.push(path);
+    }
+    Ok(RepartitionReport {
+        diagnostics,
+        statement: Some(statement),
+        written,
+    })
+}

@@ -1,0 +1,429 @@
+//! `observatoire populations`: adds a vintage of INSEE's legal populations to
+//! `reseau.toml`, for the network's members, keeping the rest of the file (comments
+//! included) as the coordinator wrote it.
+//!
+//! INSEE publishes one row per commune, as a `;`-separated csv or an xlsx workbook, with
+//! the commune code in `COM` (when it holds codes), `CODGEO`, or `CODDEP`/`DEP` + `CODCOM`,
+//! and the populations in `PMUN` (municipale) and `PTOT` (totale). Title rows above the
+//! header are skipped. A member missing from the file is refused: a key without one of
+//! the members would put its share on the others.
+
+use crate::check::cells::number_as_text;
+use crate::diagnostic::{cell_name, Code, Diagnostic, Location};
+use crate::network::{parse_network, Network, Population};
+use crate::read::{read_file, RawCell, RawRow, RawSheet};
+use chrono::{Datelike, NaiveDate};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// How many rows from the top may hold titles before the header.
+const HEADER_SEARCH_ROWS: usize = 30;
+
+/// What `observatoire populations` is asked to do.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// INSEE's file (csv or xlsx).
+    pub insee_file: PathBuf,
+    /// The `reseau.toml` to complete.
+    pub network_file: PathBuf,
+    pub millesime: i32,
+    pub en_vigueur: NaiveDate,
+}
+
+/// What an import did.
+#[derive(Debug)]
+pub struct ImportReport {
+    pub diagnostics: Vec<Diagnostic>,
+    /// The populations added, by member (code, name), when the file was written.
+    pub added: Option<Vec<(String, String, Population)>>,
+}
+
+impl ImportReport {
+    /// 0 when the vintage was added, 1 when the inputs have problems.
+    pub fn exit_code(&self) -> u8 {
+        if self.added.is_some() {
+            0
+        } else {
+            1
+        }
+    }
+
+    fn refused(diagnostics: Vec<Diagnostic>) -> Self {
+        ImportReport {
+            diagnostics,
+            added: None,
+        }
+    }
+}
+
+/// Errors that stop the tool from working at all (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("le fichier « {path} » ne peut pas être lu ({cause})")]
+    Read { path: String, cause: String },
+    #[error("le fichier « {path} » ne peut pas être écrit ({cause})")]
+    Write { path: String, cause: String },
+}
+
+/// The columns of INSEE's file.
+#[derive(Debug, Default)]
+struct Columns {
+    codgeo: Option<usize>,
+    com: Option<usize>,
+    department: Option<usize>,
+    codcom: Option<usize>,
+    pmun: usize,
+    ptot: usize,
+}
+
+fn header_name(cell: &RawCell) -> String {
+    match cell {
+        RawCell::Text(text) => text.trim().to_ascii_uppercase(),
+        _ => String::new(),
+    }
+}
+
+fn find_columns(row: &RawRow) -> Option<Columns> {
+    let names: Vec<String> = row.cells.iter().map(header_name).collect();
+    let position = |wanted: &[&str]| {
+        names
+            .iter()
+            .position(|name| wanted.contains(&name.as_str()))
+    };
+    Some(Columns {
+        codgeo: position(&["CODGEO"]),
+        com: position(&["COM"]),
+        department: position(&["CODDEP", "DEP"]),
+        codcom: position(&["CODCOM"]),
+        pmun: position(&["PMUN"])?,
+        ptot: position(&["PTOT"])?,
+    })
+}
+
+fn cell_text(cell: &RawCell) -> String {
+    match cell {
+        RawCell::Number(number) => number_as_text(*number),
+        RawCell::Text(text) => text.trim().to_string(),
+        _ => String::new(),
+    }
+}
+
+fn is_insee_code(code: &str) -> bool {
+    let bytes = code.as_bytes();
+    bytes.len() == 5
+        && (bytes[..2].iter().all(u8::is_ascii_digit) || matches!(&bytes[..2], b"2A" | b"2B"))
+        && bytes[2..].iter().all(u8::is_ascii_digit)
+}
+
+/// A code written as a number loses its leading zero (`1001` for `01001`).
+fn padded(text: &str, width: usize) -> String {
+    if text.len() < width && text.bytes().all(|byte| byte.is_ascii_digit()) {
+        format!("{text:0>width$}")
+    } else {
+        text.to_string()
+    }
+}
+
+fn commune_code(columns: &Columns, row: &RawRow) -> Option<String> {
+    for column in [columns.codgeo, columns.com].into_iter().flatten() {
+        let code = padded(&cell_text(row.cell(column)), 5).to_ascii_uppercase();
+        if is_insee_code(&code) {
+            return Some(code);
+        }
+    }
+    let department = padded(&cell_text(row.cell(columns.department?)), 2).to_ascii_uppercase();
+    let commune = cell_text(row.cell(columns.codcom?));
+    let code = if department.len() == 3 {
+        format!("{department}{}", padded(&commune, 2))
+    } else {
+        format!("{department}{}", padded(&commune, 3))
+    };
+    is_insee_code(&code).then_some(code)
+}
+
+fn population(cell: &RawCell) -> Option<u64> {
+    match cell {
+        RawCell::Number(number)
+            if number.is_finite() && *number >= 0.0 && number.fract() == 0.0 =>
+        {
+            number_as_text(*number).parse().ok()
+        }
+        RawCell::Text(text) => text
+            .chars()
+            .filter(|character| !character.is_whitespace() && *character != '\u{202f}')
+            .collect::<String>()
+            .parse()
+            .ok(),
+        _ => None,
+    }
+}
+
+/// The first sheet with a `PMUN` and `PTOT` header, its header row and columns.
+fn find_table(sheets: &[RawSheet]) -> Option<(&RawSheet, usize, Columns)> {
+    sheets.iter().find_map(|sheet| {
+        sheet
+            .rows
+            .iter()
+            .take(HEADER_SEARCH_ROWS)
+            .enumerate()
+            .find_map(|(position, row)| find_columns(row).map(|columns| (position, columns)))
+            .map(|(position, columns)| (sheet, position, columns))
+    })
+}
+
+fn to_diagnostics(shown: &str, problems: Vec<crate::network::NetworkProblem>) -> Vec<Diagnostic> {
+    problems
+        .into_iter()
+        .map(|problem| {
+            let mut location = Location::file(shown);
+            location.ligne = problem.line.and_then(|line| u32::try_from(line).ok());
+            location.champ = problem.key.clone();
+            let mut diagnostic =
+                Diagnostic::new(Code::E040, location, problem.message).hint(problem.hint);
+            diagnostic.valeur = problem.value;
+            diagnostic
+        })
+        .collect()
+}
+
+/// The members that need a population in a vintage coming into force on `en_vigueur`: all
+/// but those gone before the year whose call could still use it (a call for year N-1 may
+/// be made after 1 January N).
+fn members_needed(network: &Network, en_vigueur: NaiveDate) -> Vec<(&str, &str)> {
+    let mut members: Vec<(&str, &str)> = network
+        .membres
+        .iter()
+        .filter(|member| {
+            member
+                .sortie
+                .is_none_or(|sortie| sortie.year() >= en_vigueur.year() - 1)
+        })
+        .map(|member| (member.code.as_str(), member.nom.as_str()))
+        .collect();
+    members.sort();
+    members
+}
+
+/// Reads INSEE's file and adds the vintage to `reseau.toml`; refuses (with located
+/// diagnostics, writing nothing) when a member is missing or a value is unreadable.
+pub fn import_populations(options: &ImportOptions) -> Result<ImportReport, ImportError> {
+    let network_shown = options.network_file.to_string_lossy().into_owned();
+    let insee_shown = options.insee_file.to_string_lossy().into_owned();
+    let bytes = std::fs::read(&options.network_file).map_err(|error| ImportError::Read {
+        path: network_shown.clone(),
+        cause: error.to_string(),
+    })?;
+    let text = crate::read::decode_text(&bytes);
+    let network = match parse_network(&text) {
+        Ok(network) => network,
+        Err(problems) => {
+            return Ok(ImportReport::refused(to_diagnostics(
+                &network_shown,
+                problems,
+            )))
+        }
+    };
+    if let Some(existing) = network
+        .populations
+        .iter()
+        .find(|vintage| vintage.millesime == options.millesime)
+    {
+        let network_text = super::NetworkText {
+            shown: network_shown.clone(),
+            text: text.clone(),
+        };
+        let mut location = Location::file(&network_shown);
+        location.ligne = network_text
+            .vintage_values_line(existing.millesime)
+            .and_then(|line| u32::try_from(line).ok());
+        return Ok(ImportReport::refused(vec![Diagnostic::new(
+            Code::E040,
+            location,
+            format!("le millésime {} est déjà dans reseau.toml", options.millesime),
+        )
+        .hint("supprimez le bloc [[populations]] de ce millésime pour le remplacer, ou vérifiez --millesime")]));
+    }
+
+    let workbook = match read_file(&options.insee_file, &insee_shown) {
+        Ok(workbook) => workbook,
+        Err(diagnostic) if diagnostic.code == Code::E007 => {
+            return Err(ImportError::Read {
+                path: insee_shown,
+                cause: diagnostic.message,
+            })
+        }
+        Err(diagnostic) => return Ok(ImportReport::refused(vec![diagnostic])),
+    };
+    let Some((sheet, header_position, columns)) = find_table(&workbook.sheets) else {
+        return Ok(ImportReport::refused(vec![Diagnostic::new(
+            Code::E055,
+            Location::file(&insee_shown),
+            "aucune feuille n'a les colonnes PMUN et PTOT des populations légales de l'Insee",
+        )
+        .hint("utilisez le fichier des populations légales des communes publié par l'Insee (colonnes COM ou CODGEO, ou CODDEP et CODCOM, puis PMUN et PTOT)")]));
+    };
+    if columns.codgeo.is_none()
+        && columns.com.is_none()
+        && (columns.department.is_none() || columns.codcom.is_none())
+    {
+        return Ok(ImportReport::refused(vec![Diagnostic::new(
+            Code::E055,
+            Location::file(&insee_shown).with_sheet(sheet.name.as_deref()),
+            "la colonne du code commune manque (COM, CODGEO, ou CODDEP et CODCOM)",
+        )]));
+    }
+
+    let needed = members_needed(&network, options.en_vigueur);
+    let mut found: BTreeMap<String, &RawRow> = BTreeMap::new();
+    for row in sheet.rows.iter().skip(header_position + 1) {
+        if let Some(code) = commune_code(&columns, row) {
+            if needed.iter().any(|(member, _)| *member == code) {
+                found.entry(code).or_insert(row);
+            }
+        }
+    }
+    let mut diagnostics = Vec::new();
+    let mut added = Vec::new();
+    for (code, nom) in &needed {
+        let Some(row) = found.get(*code) else {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::E055,
+                    Location::file(&insee_shown).with_sheet(sheet.name.as_deref()),
+                    format!("{nom} ({code}), membre du réseau, est absente du fichier"),
+                )
+                .hint("le fichier doit couvrir toutes les communes du réseau : prenez le fichier national (ou départemental) complet de l'Insee"),
+            );
+            continue;
+        };
+        let mut read = |column: usize, what: &str| {
+            let cell = row.cell(column);
+            let value = population(cell);
+            if value.is_none() {
+                let mut location = Location::file(&insee_shown).with_sheet(sheet.name.as_deref());
+                location.ligne = Some(row.index + 1);
+                location.cellule = u32::try_from(column)
+                    .ok()
+                    .map(|column| cell_name(row.index, column));
+                location.entete = Some(what.to_string());
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::E055,
+                        location,
+                        format!("la population {what} de {nom} ({code}) n'est pas un nombre entier d'habitants"),
+                    )
+                    .value(cell.shown()),
+                );
+            }
+            value
+        };
+        let municipale = read(columns.pmun, "PMUN");
+        let totale = read(columns.ptot, "PTOT");
+        if let (Some(municipale), Some(totale)) = (municipale, totale) {
+            added.push((
+                (*code).to_string(),
+                (*nom).to_string(),
+                Population { municipale, totale },
+            ));
+        }
+    }
+    if !diagnostics.is_empty() {
+        return Ok(ImportReport::refused(diagnostics));
+    }
+
+    let new_text = match add_vintage(&text, options, &added) {
+        Ok(new_text) => new_text,
+        Err(diagnostic) => return Ok(ImportReport::refused(vec![diagnostic.at(&network_shown)])),
+    };
+    if let Err(problems) = parse_network(&new_text) {
+        return Ok(ImportReport::refused(to_diagnostics(
+            &network_shown,
+            problems,
+        )));
+    }
+    crate::output::write_atomically(&options.network_file, new_text.as_bytes()).map_err(
+        |error| ImportError::Write {
+            path: network_shown,
+            cause: error.to_string(),
+        },
+    )?;
+    Ok(ImportReport {
+        diagnostics: Vec::new(),
+        added: Some(added),
+    })
+}
+
+/// A problem editing the file, before its location is known.
+struct EditProblem(String);
+
+impl EditProblem {
+    fn at(self, shown: &str) -> Diagnostic {
+        Diagnostic::new(Code::E040, Location::file(shown), self.0)
+    }
+}
+
+/// The text of `reseau.toml` with one more `[[populations]]` block at the end.
+fn add_vintage(
+    text: &str,
+    options: &ImportOptions,
+    added: &[(String, String, Population)],
+) -> Result<String, EditProblem> {
+    use toml_edit::{value, ArrayOfTables, DocumentMut, InlineTable, Item, Table};
+    let mut document: DocumentMut = text.parse().map_err(|error: toml_edit::TomlError| {
+        EditProblem(format!("reseau.toml ne peut pas être relu ({error})"))
+    })?;
+    let date = toml_edit::Date {
+        year: u16::try_from(options.en_vigueur.year())
+            .map_err(|_| EditProblem("année d'entrée en vigueur invalide".to_string()))?,
+        month: u8::try_from(options.en_vigueur.month()).unwrap_or(1),
+        day: u8::try_from(options.en_vigueur.day()).unwrap_or(1),
+    };
+    let mut vintage = Table::new();
+    vintage.insert("millesime", value(i64::from(options.millesime)));
+    vintage.insert(
+        "en_vigueur",
+        value(toml_edit::Datetime {
+            date: Some(date),
+            time: None,
+            offset: None,
+        }),
+    );
+    vintage.insert(
+        "source",
+        value(format!("Insee, populations légales {}", options.millesime)),
+    );
+    let mut values = Table::new();
+    for (code, _, population) in added {
+        let mut figures = InlineTable::new();
+        figures.insert(
+            "municipale",
+            i64::try_from(population.municipale)
+                .unwrap_or(i64::MAX)
+                .into(),
+        );
+        figures.insert(
+            "totale",
+            i64::try_from(population.totale).unwrap_or(i64::MAX).into(),
+        );
+        values.insert(code, Item::Value(toml_edit::Value::InlineTable(figures)));
+    }
+    vintage.insert("valeurs", Item::Table(values));
+    match document.get_mut("populations") {
+        Some(Item::ArrayOfTables(vintages)) => vintages.push(vintage),
+        Some(_) => {
+            return Err(EditProblem(
+                "populations n'est pas une suite de blocs [[populations]]".to_string(),
+            ))
+        }
+        None => {
+            let mut vintages = ArrayOfTables::new();
+            vintages.push(vintage);
+            document.insert("populations", Item::ArrayOfTables(vintages));
+        }
+    }
+    let mut out = document.to_string();
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    Ok(out)
+}
