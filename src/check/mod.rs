@@ -461,7 +461,11 @@ impl<'a> Checker<'a> {
                         "1 ligne du modèle laissée vide (seules les cellules pré-remplies y figurent) : elle est ignorée".to_string()
                     },
                 )
-                .hint("si une valeur est nulle, saisissez 0 : une ligne vide est considérée comme non renseignée"),
+                .hint(if schema.primary_key.is_empty() {
+                    "rien à faire si ces lignes n'ont pas servi"
+                } else {
+                    "si une valeur est nulle, saisissez 0 : une ligne vide est considérée comme non renseignée"
+                }),
             );
         }
         while data_rows.last().is_some_and(|row| is_footnote_row(row)) {
