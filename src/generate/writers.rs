@@ -61,28 +61,13 @@ pub enum WriteError {
     Csv(String),
 }
 
-const MONTH_NAMES: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
-
 /// A date as an agent types it: `03/02/2024`, or `3 février 2024` in long form.
 pub fn date_as_typed(date: chrono::NaiveDate, long: bool) -> String {
     if long {
         format!(
             "{} {} {}",
             date.day(),
-            MONTH_NAMES[date.month0() as usize],
+            crate::render::FRENCH_MONTHS[date.month0() as usize],
             date.year()
         )
     } else {

@@ -20,6 +20,37 @@ fn group_thousands(digits: &str) -> String {
     grouped
 }
 
+/// The months, as written in French dates.
+pub const FRENCH_MONTHS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
+/// `2024-01-01` → `1er janvier 2024`.
+pub fn french_long_date(date: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    let day = if date.day() == 1 {
+        "1er".to_string()
+    } else {
+        date.day().to_string()
+    };
+    let month = FRENCH_MONTHS
+        .get(date.month0() as usize)
+        .copied()
+        .unwrap_or_default();
+    format!("{day} {month} {}", date.year())
+}
+
 /// `1234567` → `1 234 567`.
 pub fn french_integer(value: i64) -> String {
     let digits = value.unsigned_abs().to_string();

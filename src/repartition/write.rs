@@ -11,7 +11,7 @@ use super::{
 use crate::fold::fold;
 use crate::network::PopulationKey;
 use crate::render::{french_integer, french_money, THOUSANDS_SEPARATOR};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
@@ -24,34 +24,7 @@ const LETTER_TEMPLATE: &str = include_str!("../../templates/appel.html");
 /// The article of the convention that organises the call for funds.
 pub const ARTICLE: &str = "4.2.1";
 
-const MONTHS: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
-
-/// `2024-01-01` → `1er janvier 2024`.
-pub fn french_long_date(date: NaiveDate) -> String {
-    let day = if date.day() == 1 {
-        "1er".to_string()
-    } else {
-        date.day().to_string()
-    };
-    let month = MONTHS
-        .get(date.month0() as usize)
-        .copied()
-        .unwrap_or_default();
-    format!("{day} {month} {}", date.year())
-}
+pub use crate::render::french_long_date;
 
 /// A decimal with a fixed number of decimals, French style: `22.5` → `22,50`.
 fn french_fixed(value: Decimal, decimals: u32) -> String {
