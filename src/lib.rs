@@ -6,12 +6,15 @@
 //! [`generate`] writes realistic synthetic data for examples, tests and benchmarks.
 
 pub mod check;
+pub mod count;
 pub mod diagnostic;
 pub mod fold;
 pub mod generate;
 pub mod network;
 pub mod output;
+pub mod protect;
 pub mod read;
 pub mod render;
+pub mod report;
 pub mod schema;
 pub mod verify;

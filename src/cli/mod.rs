@@ -1,6 +1,7 @@
 //! One file per subcommand: each declares its arguments and calls one library function.
 
 mod exemple;
+mod rapport;
 mod verifier;
 
 use clap::{Parser, Subcommand};
@@ -20,6 +21,8 @@ enum Command {
     Verifier(verifier::Options),
     /// Écrit un jeu de données fictif mais réaliste (pour essayer l'outil)
     Exemple(exemple::Options),
+    /// Écrit le rapport d'analyse des besoins sociaux (HTML, xlsx, CSV, Parquet, graphiques)
+    Rapport(rapport::Options),
 }
 
 /// Runs a command and returns its exit code (0, 1 or 2).
@@ -27,6 +30,7 @@ pub fn run(arguments: Arguments) -> u8 {
     match arguments.command {
         Command::Verifier(options) => verifier::exec(options),
         Command::Exemple(options) => exemple::exec(options),
+        Command::Rapport(options) => rapport::exec(options),
     }
 }
 
