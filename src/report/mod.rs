@@ -139,27 +139,28 @@ pub fn build(verification: &Verification, options: &ReportOptions) -> Result<Rep
         options,
     };
     let content = sections::build(&context);
-    let mut files = Vec::new();
-    files.push(OutputFile {
-        path: PathBuf::from("rapport.html"),
-        bytes: html::render(&context, &content)?.into_bytes(),
-    });
-    files.push(OutputFile {
-        path: PathBuf::from("indicateurs.csv"),
-        bytes: csv::render(&context),
-    });
-    files.push(OutputFile {
-        path: PathBuf::from("tableaux.xlsx"),
-        bytes: workbook::render(&context, &content)?,
-    });
-    files.push(OutputFile {
-        path: PathBuf::from("indicateurs.parquet"),
-        bytes: parquet::indicators(&context)?,
-    });
-    files.push(OutputFile {
-        path: PathBuf::from("demandes.parquet"),
-        bytes: parquet::requests(&context)?,
-    });
+    let mut files = vec![
+        OutputFile {
+            path: PathBuf::from("rapport.html"),
+            bytes: html::render(&context, &content)?.into_bytes(),
+        },
+        OutputFile {
+            path: PathBuf::from("indicateurs.csv"),
+            bytes: csv::render(&context),
+        },
+        OutputFile {
+            path: PathBuf::from("tableaux.xlsx"),
+            bytes: workbook::render(&context, &content)?,
+        },
+        OutputFile {
+            path: PathBuf::from("indicateurs.parquet"),
+            bytes: parquet::indicators(&context)?,
+        },
+        OutputFile {
+            path: PathBuf::from("demandes.parquet"),
+            bytes: parquet::requests(&context)?,
+        },
+    ];
     for chart in &content.charts {
         files.push(OutputFile {
             path: Path::new("graphiques").join(format!("{}.svg", chart.id)),
