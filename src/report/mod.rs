@@ -214,6 +214,13 @@ pub fn write(report: &Report, folder: &Path) -> Result<(), ReportError> {
         }
         std::fs::rename(staging.path().join(&file.path), &destination)
             .map_err(|error| failure(&destination, error))?;
+        // Temporary files are private; a report is meant to be shared.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&destination, std::fs::Permissions::from_mode(0o644))
+                .map_err(|error| failure(&destination, error))?;
+        }
     }
     Ok(())
 }

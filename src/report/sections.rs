@@ -185,6 +185,9 @@ fn variation(current: Option<Decimal>, previous: Option<Decimal>, unit: Unit) ->
     format!("{sign}{}\u{a0}%", french_fixed(change, 1))
 }
 
+/// The most bars a chart shows (a slide stays readable).
+const MAX_BARS: usize = 25;
+
 /// The key indicators of the summary and of each commune.
 const KEY_INDICATORS: [&str; 9] = [
     "demandes",
@@ -570,7 +573,23 @@ fn communes(builder: &mut Builder) {
     let mut categories = Vec::new();
     let mut values = Vec::new();
     let mut labels = Vec::new();
-    for commune in builder.view.rows_of_year(year) {
+    // A slide holds about 25 bars: a large network shows its highest rates, then itself.
+    let mut charted = builder.view.rows_of_year(year);
+    let too_many = charted.len() > MAX_BARS + 1;
+    if too_many {
+        charted.retain(|commune| commune != NETWORK);
+        charted.sort_by_key(|commune| {
+            std::cmp::Reverse(builder.view.published(
+                year,
+                commune,
+                "demandes_pour_1000_habitants",
+                TOTAL_MODALITY,
+            ))
+        });
+        charted.truncate(MAX_BARS);
+        charted.push(NETWORK.to_string());
+    }
+    for commune in charted {
         let shown = builder.view.shown(
             year,
             &commune,
@@ -603,7 +622,11 @@ fn communes(builder: &mut Builder) {
     );
     let chart = Chart {
         id: "taux-communes".to_string(),
-        title: format!("Demandes pour 1 000 habitants par commune, {year}"),
+        title: if too_many {
+            format!("Demandes pour 1 000 habitants : les {MAX_BARS} communes aux taux les plus élevés, {year}")
+        } else {
+            format!("Demandes pour 1 000 habitants par commune, {year}")
+        },
         description: format!("Demandes pour 1 000 habitants en {year}. {description}."),
         source: format!("{} ; {vintage}", builder.source_line()),
         shape: Shape::Bars,
