@@ -217,6 +217,17 @@ fn small_network_published_edition_hides_small_cells_and_their_partners() {
     assert!(html.contains("1 ligne comportant des erreurs a été écartée"));
     assert!(html.contains("petit/bouvron/demandes-2024.csv"));
     assert!(html.contains("illisible.xlsx"));
+    // Blain sent forms and a grid for 2024: the forms count, the grid is compared.
+    assert!(html.contains("Blain 2024 : 3 cellules de la grille comparées aux formulaires"));
+    let coherence = &html[html
+        .find("id=\"tableau-coherence\"")
+        .expect("consistency table")..];
+    let coherence = &coherence[..coherence.find("</table>").expect("end of table")];
+    assert!(coherence.contains(
+        "<th scope=\"row\">Blain</th><td>2024</td><td>demandes_par_nature_aide</td><td>Alimentaire</td><td class=\"n\">9</td><td class=\"n\">8</td>"
+    ));
+    // Cells the grid leaves out are differences too; small ones stay secret.
+    assert!(coherence.contains("<td>Logement</td><td>—</td><td class=\"s\""));
 }
 
 #[test]

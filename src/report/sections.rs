@@ -240,9 +240,14 @@ fn summary(builder: &mut Builder) {
             continue;
         };
         let current = builder.view.shown(year, NETWORK, code, TOTAL_MODALITY);
+        let value = if definition.unit == Unit::Days && !current.secret {
+            format!("{}\u{a0}jours", current.text)
+        } else {
+            current.text.clone()
+        };
         builder.content.key_figures.push(KeyFigure {
             label: definition.label.clone(),
-            value: current.text.clone(),
+            value,
         });
         rows.push(vec![
             Shown::text(definition.label.clone()),
