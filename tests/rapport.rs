@@ -400,3 +400,64 @@ fn html_page_checks() {
         }
     }
 }
+
+#[test]
+fn parquet_files_read_back() {
+    use polars::prelude::{ParquetReader, SerReader};
+    let report = build(&small_network(), &ReportOptions::default());
+    let requests = ParquetReader::new(std::io::Cursor::new(
+        file(&report, "demandes.parquet").to_vec(),
+    ))
+    .finish()
+    .expect("demandes.parquet");
+    // 16 + 16 accepted requests; the published edition has no pseudonym nor number.
+    assert_eq!(requests.height(), 32);
+    let names: Vec<String> = requests
+        .get_column_names()
+        .iter()
+        .map(|name| name.to_string())
+        .collect();
+    assert!(names.contains(&"date_demande".to_string()));
+    assert!(names.contains(&"montant_accorde".to_string()));
+    assert!(!names.contains(&"foyer".to_string()));
+    assert!(!names.contains(&"numero_demande".to_string()));
+    let indicators = ParquetReader::new(std::io::Cursor::new(
+        file(&report, "indicateurs.parquet").to_vec(),
+    ))
+    .finish()
+    .expect("indicateurs.parquet");
+    let csv_rows = text(&report, "indicateurs.csv").lines().count() - 1;
+    assert_eq!(indicators.height(), csv_rows);
+    let internal = build(
+        &small_network(),
+        &ReportOptions {
+            internal: true,
+            ..ReportOptions::default()
+        },
+    );
+    let requests = ParquetReader::new(std::io::Cursor::new(
+        file(&internal, "demandes.parquet").to_vec(),
+    ))
+    .finish()
+    .expect("demandes.parquet");
+    assert!(requests.column("foyer").is_ok());
+    assert!(requests.column("diffusion").is_ok());
+}
+
+#[test]
+fn workbook_has_one_sheet_per_table_with_numbers_as_numbers() {
+    use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+    let report = build(&small_network(), &ReportOptions::default());
+    let mut workbook: Xlsx<_> =
+        open_workbook_from_rs(std::io::Cursor::new(file(&report, "tableaux.xlsx").to_vec()))
+            .expect("tableaux.xlsx");
+    let names = workbook.sheet_names();
+    assert!(names.contains(&"natures".to_string()), "{names:?}");
+    assert!(names.contains(&"chiffres-cles".to_string()));
+    let range = workbook.worksheet_range("natures").expect("sheet natures");
+    // Title, blank line, headers, then Blain: 8 food requests as a number, « s » as text.
+    assert_eq!(range.get((2, 0)), Some(&Data::String("Commune".to_string())));
+    assert_eq!(range.get((3, 0)), Some(&Data::String("Blain".to_string())));
+    assert_eq!(range.get((3, 1)), Some(&Data::Float(8.0)));
+    assert_eq!(range.get((3, 2)), Some(&Data::String("s".to_string())));
+}

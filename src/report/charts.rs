@@ -101,7 +101,7 @@ impl Chart {
         let mut svg = String::new();
         let _ = writeln!(
             svg,
-            r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" role="img" aria-labelledby="{id}-titre {id}-desc" font-family="{FONT_FAMILY}, DejaVu Sans, Verdana, sans-serif">"##,
+            r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" role="img" aria-labelledby="{id}-titre {id}-desc" font-family="{FONT_FAMILY}, Verdana, sans-serif">"##,
             id = self.id
         );
         let _ = writeln!(
@@ -303,7 +303,14 @@ impl Chart {
                             x_of(index)
                         );
                         let label = series.labels.get(index).cloned().unwrap_or_default();
-                        text(svg, x_of(index), y - 22.0, 24, "middle", "normal", &label);
+                        // Every other series labels below its points, so that two
+                        // close lines do not write over each other.
+                        let label_y = if position % 2 == 0 {
+                            y - 22.0
+                        } else {
+                            y + 46.0
+                        };
+                        text(svg, x_of(index), label_y, 24, "middle", "normal", &label);
                     }
                     _ => {
                         pen_down = false;

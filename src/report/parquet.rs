@@ -2,7 +2,8 @@
 //!
 //! The published edition's request file leaves out the household pseudonym and the request
 //! number (microdata linkable across years); the internal edition keeps them. Amounts are
-//! written as text with a decimal point (exact), values of indicators likewise.
+//! written as text with a decimal point (exact), values of indicators likewise; dates as
+//! Parquet dates.
 
 use super::{Context, ReportError};
 use polars::prelude::*;
@@ -62,8 +63,6 @@ pub fn requests(context: &Context) -> Result<Vec<u8>, ReportError> {
     let decimal = |value: Option<rust_decimal::Decimal>| {
         value.map(|value| crate::check::money(value).to_string())
     };
-    let date =
-        |value: Option<chrono::NaiveDate>| value.map(|value| value.format("%Y-%m-%d").to_string());
     let mut columns = vec![
         Column::new(
             "annee".into(),
@@ -100,7 +99,7 @@ pub fn requests(context: &Context) -> Result<Vec<u8>, ReportError> {
         "date_demande".into(),
         requests
             .iter()
-            .map(|request| date(Some(request.date)))
+            .map(|request| request.date)
             .collect::<Vec<_>>(),
     ));
     let fields: Vec<String> = requests
@@ -162,7 +161,7 @@ pub fn requests(context: &Context) -> Result<Vec<u8>, ReportError> {
         "date_decision".into(),
         requests
             .iter()
-            .map(|request| date(request.decision_date))
+            .map(|request| request.decision_date)
             .collect::<Vec<_>>(),
     ));
     columns.push(Column::new(
