@@ -228,6 +228,9 @@ fn small_network_published_edition_hides_small_cells_and_their_partners() {
     ));
     // Cells the grid leaves out are differences too; small ones stay secret.
     assert!(coherence.contains("<td>Logement</td><td>—</td><td class=\"s\""));
+    // Blain's 6 energy requests are hidden (secondary) in the natures table: the
+    // comparison must not give them away.
+    assert!(coherence.contains("<td>Énergie et fluides</td><td>—</td><td class=\"s\""));
 }
 
 #[test]
@@ -448,15 +451,19 @@ fn parquet_files_read_back() {
 fn workbook_has_one_sheet_per_table_with_numbers_as_numbers() {
     use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
     let report = build(&small_network(), &ReportOptions::default());
-    let mut workbook: Xlsx<_> =
-        open_workbook_from_rs(std::io::Cursor::new(file(&report, "tableaux.xlsx").to_vec()))
-            .expect("tableaux.xlsx");
+    let mut workbook: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(
+        file(&report, "tableaux.xlsx").to_vec(),
+    ))
+    .expect("tableaux.xlsx");
     let names = workbook.sheet_names();
     assert!(names.contains(&"natures".to_string()), "{names:?}");
     assert!(names.contains(&"chiffres-cles".to_string()));
     let range = workbook.worksheet_range("natures").expect("sheet natures");
     // Title, blank line, headers, then Blain: 8 food requests as a number, « s » as text.
-    assert_eq!(range.get((2, 0)), Some(&Data::String("Commune".to_string())));
+    assert_eq!(
+        range.get((2, 0)),
+        Some(&Data::String("Commune".to_string()))
+    );
     assert_eq!(range.get((3, 0)), Some(&Data::String("Blain".to_string())));
     assert_eq!(range.get((3, 1)), Some(&Data::Float(8.0)));
     assert_eq!(range.get((3, 2)), Some(&Data::String("s".to_string())));

@@ -974,7 +974,10 @@ fn add_over_representation(
             if request_total.is_zero() {
                 continue;
             }
-            for (modality, (count, key)) in requests {
+            // The index uses the row's total over known categories: a hidden cell of the
+            // row could be found from the other indices, so each index depends on them all.
+            let row_keys: Vec<Key> = requests.values().map(|(_, key)| key.clone()).collect();
+            for (modality, (count, _)) in requests {
                 let Some(population) = census.get(modality.as_str()).copied() else {
                     continue;
                 };
@@ -989,7 +992,7 @@ fn add_over_representation(
                     Figure {
                         value: index,
                         basis: whole(count),
-                        depends_on: vec![key],
+                        depends_on: row_keys.clone(),
                     },
                 );
             }

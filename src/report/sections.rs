@@ -484,14 +484,25 @@ fn profile_chart(builder: &mut Builder, vintage: i32) {
         values: Vec::new(),
         labels: Vec::new(),
     };
+    // One hidden age band would follow from the others' shares: then none is shown.
+    let any_hidden = modalities.iter().any(|modality| {
+        builder
+            .view
+            .published(year, NETWORK, "demandes_par_tranche_age", modality)
+            .is_none()
+    });
     let mut rows_table = Vec::new();
     for modality in &modalities {
-        let request_share = share(
-            builder
-                .view
-                .published(year, NETWORK, "demandes_par_tranche_age", modality),
-            request_total,
-        );
+        let request_share = if any_hidden {
+            None
+        } else {
+            share(
+                builder
+                    .view
+                    .published(year, NETWORK, "demandes_par_tranche_age", modality),
+                request_total,
+            )
+        };
         let population_share = share(census.get(modality).copied(), census_total);
         let shown = |value: Option<Decimal>| {
             value.map_or_else(Shown::secret, |value| Shown::value(value, Unit::Percent))
@@ -822,6 +833,16 @@ fn quality(builder: &mut Builder) {
         ));
     }
     let count = |value: usize| Shown::value(Decimal::from(value), Unit::Requests);
+    // Row counts of a file are counts of requests: small ones follow the primary secret.
+    let internal = builder.context.options.internal;
+    let threshold = builder.context.secret.threshold;
+    let protected_count = |value: usize| {
+        if !internal && value > 0 && value < threshold as usize {
+            Shown::secret()
+        } else {
+            count(value)
+        }
+    };
     let mut rows = Vec::new();
     for file in &verification.files {
         let read: usize = file.feuilles.iter().map(|sheet| sheet.lignes_lues).sum();
@@ -839,8 +860,8 @@ fn quality(builder: &mut Builder) {
             Shown::text(file.fichier.clone()),
             Shown::text(if file.lu { "oui" } else { "non (illisible)" }),
             Shown::text(models.join(", ")),
-            count(read),
-            count(accepted),
+            protected_count(read),
+            protected_count(accepted),
             count(read - accepted.min(read)),
         ]);
     }
@@ -908,6 +929,22 @@ fn quality(builder: &mut Builder) {
     ) {
         for field in &schema.fields {
             let absent = missing.get(&field.name).copied().unwrap_or(0);
+            // For a list, the missing values are the network's « Non renseigné » cell.
+            let network_cell_hidden = field.categories().is_some()
+                && builder.context.secret.is_hidden(&crate::count::Key::new(
+                    year,
+                    NETWORK,
+                    &format!("demandes_par_{}", field.name),
+                    NOT_GIVEN,
+                ));
+            if network_cell_hidden || (!internal && absent > 0 && absent < threshold as usize) {
+                rows.push(vec![
+                    Shown::text(field.title.clone()),
+                    Shown::secret(),
+                    Shown::secret(),
+                ]);
+                continue;
+            }
             let share = if requests_of_year == 0 {
                 Decimal::ZERO
             } else {
@@ -930,14 +967,12 @@ fn quality(builder: &mut Builder) {
         note: None,
     }));
     // Forms against grid.
-    let threshold = builder.context.secret.threshold;
-    let mask = |value: Option<Decimal>| -> Shown {
+    let mask = |value: Option<Decimal>, key: &crate::count::Key| -> Shown {
         match value {
             None => Shown::missing(),
+            Some(_) if builder.context.secret.is_hidden(key) => Shown::secret(),
             Some(value)
-                if !builder.context.options.internal
-                    && value > Decimal::ZERO
-                    && value < Decimal::from(threshold) =>
+                if !internal && value > Decimal::ZERO && value < Decimal::from(threshold) =>
             {
                 Shown::secret()
             }
@@ -962,13 +997,19 @@ fn quality(builder: &mut Builder) {
                 }
             ));
             for difference in &comparison.differences {
+                let key = crate::count::Key::new(
+                    difference.year,
+                    &difference.commune,
+                    &difference.indicator,
+                    &difference.modality,
+                );
                 rows.push(vec![
                     Shown::text(builder.context.name(&difference.commune)),
                     Shown::text(difference.year.to_string()),
                     Shown::text(difference.indicator.clone()),
                     Shown::text(difference.modality.clone()),
-                    mask(difference.grid),
-                    mask(difference.forms),
+                    mask(difference.grid, &key),
+                    mask(difference.forms, &key),
                 ]);
             }
         }
