@@ -91,6 +91,12 @@ mod tests {
             "1\u{a0}234,50\u{a0}€"
         );
         assert_eq!(
+            french_fixed(Decimal::from_str("1234.56").unwrap(), 1),
+            "1\u{a0}234,6"
+        );
+        assert_eq!(french_fixed(Decimal::from_str("12").unwrap(), 1), "12,0");
+        assert_eq!(french_fixed(Decimal::from_str("-0.04").unwrap(), 1), "0,0");
+        assert_eq!(
             french_money(Decimal::from_str("-0.5").unwrap()),
             "-0,50\u{a0}€"
         );
