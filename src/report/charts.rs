@@ -78,7 +78,7 @@ fn axis_maximum(maximum: f64) -> f64 {
         return 1.0;
     }
     let magnitude = 10f64.powf(maximum.log10().floor());
-    for step in [1.0, 2.0, 2.5, 5.0, 10.0] {
+    for step in [1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0] {
         if step * magnitude >= maximum {
             return step * magnitude;
         }
@@ -120,11 +120,25 @@ impl Chart {
             svg,
             r##"<rect width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>"##
         );
-        text(&mut svg, 60.0, 80.0, 44, "start", "bold", &self.title);
+        // Long titles get a smaller size so that they stay within the slide.
+        let title_size = if self.title.chars().count() > 60 {
+            36
+        } else {
+            44
+        };
+        text(
+            &mut svg,
+            60.0,
+            80.0,
+            title_size,
+            "start",
+            "bold",
+            &self.title,
+        );
         if let Some(banner) = &self.banner {
             let _ = writeln!(
                 svg,
-                r##"<text x="1860" y="80" font-size="32" text-anchor="end" font-weight="bold" fill="#D55E00">{}</text>"##,
+                r##"<text x="1860" y="140" font-size="30" text-anchor="end" font-weight="bold" fill="#D55E00">{}</text>"##,
                 escape(banner)
             );
         }

@@ -639,7 +639,7 @@ fn communes(builder: &mut Builder) {
     let chart = Chart {
         id: "taux-communes".to_string(),
         title: if too_many {
-            format!("Demandes pour 1 000 habitants : les {MAX_BARS} communes aux taux les plus élevés, {year}")
+            format!("Demandes pour 1 000 habitants : les {MAX_BARS} taux les plus élevés, {year}")
         } else {
             format!("Demandes pour 1 000 habitants par commune, {year}")
         },
