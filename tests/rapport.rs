@@ -420,7 +420,8 @@ fn parquet_files_read_back() {
         .iter()
         .map(|name| name.to_string())
         .collect();
-    assert!(names.contains(&"date_demande".to_string()));
+    assert!(names.contains(&"mois_demande".to_string()));
+    assert!(!names.contains(&"date_demande".to_string()));
     assert!(names.contains(&"montant_accorde".to_string()));
     assert!(!names.contains(&"foyer".to_string()));
     assert!(!names.contains(&"numero_demande".to_string()));
@@ -444,6 +445,7 @@ fn parquet_files_read_back() {
     .finish()
     .expect("demandes.parquet");
     assert!(requests.column("foyer").is_ok());
+    assert!(requests.column("date_demande").is_ok());
     assert!(requests.column("diffusion").is_ok());
 }
 

@@ -1,9 +1,9 @@
 //! `indicateurs.parquet` and `demandes.parquet`, for analysts using DuckDB, R or Python.
 //!
 //! The published edition's request file leaves out the household pseudonym and the request
-//! number (microdata linkable across years); the internal edition keeps them. Amounts are
-//! written as text with a decimal point (exact), values of indicators likewise; dates as
-//! Parquet dates.
+//! number (microdata linkable across years) and keeps the month of the request instead of
+//! its dates; the internal edition keeps them all (as Parquet dates). Amounts are written as
+//! text with a decimal point (exact), and so are the values of the indicators.
 
 use super::{Context, ReportError};
 use polars::prelude::*;
@@ -95,13 +95,25 @@ pub fn requests(context: &Context) -> Result<Vec<u8>, ReportError> {
                 .collect::<Vec<_>>(),
         ));
     }
-    columns.push(Column::new(
-        "date_demande".into(),
-        requests
-            .iter()
-            .map(|request| request.date)
-            .collect::<Vec<_>>(),
-    ));
+    if internal {
+        columns.push(Column::new(
+            "date_demande".into(),
+            requests
+                .iter()
+                .map(|request| request.date)
+                .collect::<Vec<_>>(),
+        ));
+    } else {
+        // Exact dates, with the commune and the household's make-up, could single out a
+        // household: the published file keeps the month only.
+        columns.push(Column::new(
+            "mois_demande".into(),
+            requests
+                .iter()
+                .map(|request| request.date.format("%Y-%m").to_string())
+                .collect::<Vec<_>>(),
+        ));
+    }
     let fields: Vec<String> = requests
         .first()
         .map(|request| request.categories.keys().cloned().collect())
@@ -157,11 +169,20 @@ pub fn requests(context: &Context) -> Result<Vec<u8>, ReportError> {
             .map(|request| decimal(request.amount_granted))
             .collect::<Vec<_>>(),
     ));
+    if internal {
+        columns.push(Column::new(
+            "date_decision".into(),
+            requests
+                .iter()
+                .map(|request| request.decision_date)
+                .collect::<Vec<_>>(),
+        ));
+    }
     columns.push(Column::new(
-        "date_decision".into(),
+        "delai_decision_jours".into(),
         requests
             .iter()
-            .map(|request| request.decision_date)
+            .map(|request| request.decision_delay_days())
             .collect::<Vec<_>>(),
     ));
     columns.push(Column::new(
