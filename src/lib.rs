@@ -9,14 +9,17 @@
 
 pub mod anonymise;
 pub mod check;
+pub mod count;
 pub mod diagnostic;
 pub mod fold;
 pub mod generate;
 pub mod network;
 pub mod output;
+pub mod protect;
 pub mod read;
 pub mod render;
 pub mod repartition;
+pub mod report;
 pub mod schema;
 pub mod templates;
 pub mod verify;

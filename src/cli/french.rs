@@ -37,6 +37,13 @@ pub fn frenchify(command: Command) -> Command {
         subcommand
             .help_template(TEMPLATE)
             .disable_help_flag(true)
-            .mut_args(|argument| argument.hide_possible_values(true).hide_default_value(true))
+            .mut_args(|argument| {
+                // The help texts name the values and defaults in French; flags have none.
+                if argument.get_action().takes_values() {
+                    argument.hide_possible_values(true).hide_default_value(true)
+                } else {
+                    argument
+                }
+            })
     })
 }

@@ -5,6 +5,7 @@ mod cle;
 mod exemple;
 mod modeles;
 mod populations;
+mod rapport;
 mod repartition;
 mod verifier;
 
@@ -35,6 +36,8 @@ enum Command {
     Repartition(repartition::Options),
     /// Ajoute à reseau.toml les populations légales de l'Insee d'un millésime
     Populations(populations::Options),
+    /// Écrit le rapport d'analyse des besoins sociaux (HTML, xlsx, CSV, Parquet, graphiques)
+    Rapport(rapport::Options),
 }
 
 /// Runs a command and returns its exit code (0, 1 or 2).
@@ -47,6 +50,7 @@ pub fn run(arguments: Arguments) -> u8 {
         Command::Anonymiser(options) => anonymiser::exec(options),
         Command::Repartition(options) => repartition::exec(options),
         Command::Populations(options) => populations::exec(options),
+        Command::Rapport(options) => rapport::exec(options),
     }
 }
 

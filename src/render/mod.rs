@@ -71,6 +71,23 @@ pub fn french_decimal(value: Decimal) -> String {
     }
 }
 
+/// `1234.56` with `places = 1` → `1 234,6` (always that many decimals, half away from zero).
+pub fn french_fixed(value: Decimal, places: u32) -> String {
+    let mut rounded =
+        value.round_dp_with_strategy(places, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    rounded.rescale(places);
+    let text = rounded.to_string();
+    let (sign, unsigned) = match text.strip_prefix('-') {
+        Some(rest) if rest.chars().any(|digit| digit != '0' && digit != '.') => ("-", rest),
+        Some(rest) => ("", rest),
+        None => ("", text.as_str()),
+    };
+    match unsigned.split_once('.') {
+        Some((whole, fraction)) => format!("{sign}{},{fraction}", group_thousands(whole)),
+        None => format!("{sign}{}", group_thousands(unsigned)),
+    }
+}
+
 /// `1234.5` → `1 234,50 €`.
 pub fn french_money(value: Decimal) -> String {
     let cents = crate::check::money(value);
@@ -104,6 +121,12 @@ mod tests {
             french_money(Decimal::from_str("1234.5").unwrap()),
             "1\u{a0}234,50\u{a0}€"
         );
+        assert_eq!(
+            french_fixed(Decimal::from_str("1234.56").unwrap(), 1),
+            "1\u{a0}234,6"
+        );
+        assert_eq!(french_fixed(Decimal::from_str("12").unwrap(), 1), "12,0");
+        assert_eq!(french_fixed(Decimal::from_str("-0.04").unwrap(), 1), "0,0");
         assert_eq!(
             french_money(Decimal::from_str("-0.5").unwrap()),
             "-0,50\u{a0}€"

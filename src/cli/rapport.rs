@@ -1,0 +1,84 @@
+//! `observatoire rapport DOSSIER --sortie DIR [--annee N] [--interne] [--date AAAA-MM-JJ]`
+
+use chrono::NaiveDate;
+use clap::Args;
+use observatoire::report::{self, ReportOptions};
+use observatoire::verify::{verify, VerifyOptions};
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct Options {
+    /// Dossier des fichiers reçus des CCAS (demandes, grilles, contexte, reseau.toml)
+    #[arg(value_name = "DOSSIER")]
+    dossier: PathBuf,
+    /// Dossier où écrire le rapport (créé au besoin)
+    #[arg(long, value_name = "DIR")]
+    sortie: PathBuf,
+    /// Année du rapport (par défaut la dernière année présente)
+    #[arg(long, value_name = "N")]
+    annee: Option<i32>,
+    /// Édition interne sans secret statistique, marquée « Document interne — ne pas diffuser »
+    #[arg(long)]
+    interne: bool,
+    /// Date inscrite sur le rapport (aucune par défaut, pour des fichiers reproductibles)
+    #[arg(long, value_name = "AAAA-MM-JJ")]
+    date: Option<NaiveDate>,
+    /// Fichier reseau.toml à utiliser (sinon celui à la racine du dossier)
+    #[arg(long, value_name = "FICHIER")]
+    reseau: Option<PathBuf>,
+}
+
+pub fn exec(options: Options) -> u8 {
+    let verification = match verify(
+        std::slice::from_ref(&options.dossier),
+        &VerifyOptions {
+            network_file: options.reseau,
+        },
+    ) {
+        Ok(verification) => verification,
+        Err(error) => {
+            eprintln!("observatoire : {error}");
+            return 2;
+        }
+    };
+    let report_options = ReportOptions {
+        year: options.annee,
+        internal: options.interne,
+        date: options.date,
+    };
+    let built = match report::build(&verification, &report_options) {
+        Ok(built) => built,
+        Err(error) => {
+            eprintln!("observatoire : aucun rapport écrit : {error}");
+            return 2;
+        }
+    };
+    if let Err(error) = report::write(&built, &options.sortie) {
+        eprintln!("observatoire : aucun rapport écrit : {error}");
+        return 2;
+    }
+    println!(
+        "Rapport {} écrit dans {} ({} fichiers{}).",
+        built.year,
+        options.sortie.display(),
+        built.files.len(),
+        if options.interne {
+            ", édition interne sans secret statistique"
+        } else {
+            ""
+        }
+    );
+    for file in &built.unreadable_files {
+        println!("Fichier illisible, non pris en compte : {file}");
+    }
+    if built.rows_rejected > 0 || !built.unreadable_files.is_empty() {
+        println!(
+            "{} ligne(s) comportant des erreurs ont été écartées (détail : observatoire verifier {}).",
+            built.rows_rejected,
+            options.dossier.display()
+        );
+        1
+    } else {
+        0
+    }
+}

@@ -1,0 +1,226 @@
+//! The needs-analysis report (`rapport`): indicators through the statistical secret into
+//! every output (HTML page, CSV, xlsx workbook, Parquet files, charts).
+//!
+//! Everything is built in memory first ([`build`]), then written ([`write`]): a failure
+//! while building writes nothing, and each file is written whole (temporary file, then
+//! rename).
+
+pub mod charts;
+pub mod csv;
+pub mod html;
+pub mod parquet;
+pub mod sections;
+pub mod tables;
+pub mod workbook;
+
+use crate::count::{self, records::Records, Indicators};
+use crate::protect::{self, Secret};
+use crate::verify::Verification;
+use chrono::NaiveDate;
+use std::path::{Path, PathBuf};
+
+/// The banner of the internal edition, on every page and in every file.
+pub const INTERNAL_BANNER: &str = "Document interne — ne pas diffuser";
+
+/// Options of `rapport`.
+#[derive(Debug, Clone, Default)]
+pub struct ReportOptions {
+    /// The year reported on (default: the latest year present).
+    pub year: Option<i32>,
+    /// The unmasked edition for the working group.
+    pub internal: bool,
+    /// The date printed on the report (none unless given, for reproducible outputs).
+    pub date: Option<NaiveDate>,
+}
+
+/// Errors that prevent writing any report (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("aucune demande ni grille acceptée : il n'y a rien à présenter")]
+    NoData,
+    #[error("l'année {0} n'est pas dans les données (années présentes : {1})")]
+    YearAbsent(i32, String),
+    #[error(transparent)]
+    Count(#[from] count::CountError),
+    #[error("erreur interne en préparant {what} ({cause})")]
+    Render { what: String, cause: String },
+    #[error("le fichier « {path} » ne peut pas être écrit ({cause})")]
+    Write { path: String, cause: String },
+}
+
+impl ReportError {
+    pub fn render(what: &str, cause: impl std::fmt::Display) -> ReportError {
+        ReportError::Render {
+            what: what.to_string(),
+            cause: cause.to_string(),
+        }
+    }
+}
+
+/// One output file, relative to the output folder.
+#[derive(Debug, Clone)]
+pub struct OutputFile {
+    pub path: PathBuf,
+    pub bytes: Vec<u8>,
+}
+
+/// The report, ready to be written.
+#[derive(Debug)]
+pub struct Report {
+    pub year: i32,
+    pub files: Vec<OutputFile>,
+    pub indicators: Indicators,
+    pub secret: Secret,
+    /// Rows left out because of errors.
+    pub rows_rejected: usize,
+    /// Files that could not be read at all.
+    pub unreadable_files: Vec<String>,
+}
+
+/// Everything the renderers need.
+pub struct Context<'a> {
+    pub verification: &'a Verification,
+    pub records: &'a Records,
+    pub indicators: &'a Indicators,
+    pub secret: &'a Secret,
+    pub year: i32,
+    pub options: &'a ReportOptions,
+}
+
+impl Context<'_> {
+    /// The name of a commune (or « Réseau »).
+    pub fn name(&self, code: &str) -> String {
+        if code == count::NETWORK {
+            return "Réseau".to_string();
+        }
+        self.verification
+            .network
+            .member(code)
+            .map_or_else(|| code.to_string(), |member| member.nom.clone())
+    }
+
+    pub fn banner(&self) -> Option<String> {
+        self.options.internal.then(|| INTERNAL_BANNER.to_string())
+    }
+}
+
+/// Computes the indicators, applies the secret and renders every output in memory.
+pub fn build(verification: &Verification, options: &ReportOptions) -> Result<Report, ReportError> {
+    let schemas =
+        crate::schema::schemas().map_err(|error| ReportError::render("les schémas", error))?;
+    let records = Records::from_sheets(&verification.sheets);
+    let indicators = count::count(&records, &verification.network, schemas)?;
+    let latest = *indicators.years.last().ok_or(ReportError::NoData)?;
+    let year = match options.year {
+        Some(year) if indicators.years.contains(&year) => year,
+        Some(year) => {
+            let present = indicators
+                .years
+                .iter()
+                .map(i32::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
+            return Err(ReportError::YearAbsent(year, present));
+        }
+        None => latest,
+    };
+    let threshold = verification.network.seuil_secret;
+    let secret = if options.internal {
+        Secret::none(threshold)
+    } else {
+        protect::protect(&indicators, threshold)
+    };
+    let context = Context {
+        verification,
+        records: &records,
+        indicators: &indicators,
+        secret: &secret,
+        year,
+        options,
+    };
+    let content = sections::build(&context);
+    let mut files = vec![
+        OutputFile {
+            path: PathBuf::from("rapport.html"),
+            bytes: html::render(&context, &content)?.into_bytes(),
+        },
+        OutputFile {
+            path: PathBuf::from("indicateurs.csv"),
+            bytes: csv::render(&context),
+        },
+        OutputFile {
+            path: PathBuf::from("tableaux.xlsx"),
+            bytes: workbook::render(&context, &content)?,
+        },
+        OutputFile {
+            path: PathBuf::from("indicateurs.parquet"),
+            bytes: parquet::indicators(&context)?,
+        },
+        OutputFile {
+            path: PathBuf::from("demandes.parquet"),
+            bytes: parquet::requests(&context)?,
+        },
+    ];
+    for chart in &content.charts {
+        files.push(OutputFile {
+            path: Path::new("graphiques").join(format!("{}.svg", chart.id)),
+            bytes: chart.svg().into_bytes(),
+        });
+        files.push(OutputFile {
+            path: Path::new("graphiques").join(format!("{}.png", chart.id)),
+            bytes: chart
+                .png()
+                .map_err(|error| ReportError::render("les graphiques", error))?,
+        });
+    }
+    let unreadable_files = verification
+        .files
+        .iter()
+        .filter(|file| !file.lu)
+        .map(|file| file.fichier.clone())
+        .collect();
+    Ok(Report {
+        year,
+        files,
+        rows_rejected: verification.rows_rejected(),
+        unreadable_files,
+        indicators,
+        secret,
+    })
+}
+
+/// Writes every file of the report under `folder`: all files go to a staging folder
+/// inside it first, so that a failure there leaves the previous report untouched; then
+/// each is renamed into place.
+pub fn write(report: &Report, folder: &Path) -> Result<(), ReportError> {
+    let failure = |path: &Path, error: std::io::Error| ReportError::Write {
+        path: path.to_string_lossy().into_owned(),
+        cause: error.to_string(),
+    };
+    std::fs::create_dir_all(folder).map_err(|error| failure(folder, error))?;
+    let staging = tempfile::Builder::new()
+        .prefix(".rapport-en-cours-")
+        .tempdir_in(folder)
+        .map_err(|error| failure(folder, error))?;
+    for file in &report.files {
+        let path = staging.path().join(&file.path);
+        crate::output::write_atomically(&path, &file.bytes)
+            .map_err(|error| failure(&path, error))?;
+    }
+    for file in &report.files {
+        let destination = folder.join(&file.path);
+        if let Some(parent) = destination.parent() {
+            std::fs::create_dir_all(parent).map_err(|error| failure(parent, error))?;
+        }
+        std::fs::rename(staging.path().join(&file.path), &destination)
+            .map_err(|error| failure(&destination, error))?;
+        // Temporary files are private; a report is meant to be shared.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&destination, std::fs::Permissions::from_mode(0o644))
+                .map_err(|error| failure(&destination, error))?;
+        }
+    }
+    Ok(())
+}
