@@ -856,12 +856,20 @@ fn quality(builder: &mut Builder) {
             .iter()
             .filter_map(|sheet| sheet.modele.clone())
             .collect();
+        // A file of requests usually holds one commune's year: its accepted rows would be
+        // that commune-year's number of requests, which the secret may hide elsewhere.
+        let holds_requests = models.iter().any(|model| model == "demandes");
+        let (read_shown, accepted_shown) = if holds_requests && !internal {
+            (Shown::text("—"), Shown::text("—"))
+        } else {
+            (protected_count(read), protected_count(accepted))
+        };
         rows.push(vec![
             Shown::text(file.fichier.clone()),
             Shown::text(if file.lu { "oui" } else { "non (illisible)" }),
             Shown::text(models.join(", ")),
-            protected_count(read),
-            protected_count(accepted),
+            read_shown,
+            accepted_shown,
             count(read - accepted.min(read)),
         ]);
     }
@@ -879,7 +887,9 @@ fn quality(builder: &mut Builder) {
         .map(str::to_string)
         .to_vec(),
         rows,
-        note: None,
+        note: (!internal).then(|| {
+            "Édition publiée : le nombre de lignes des fichiers de demandes n'est pas donné (il révélerait le nombre de demandes d'une commune que le secret statistique peut masquer) ; l'édition interne le donne.".to_string()
+        }),
     }));
     // Who sent what.
     let indicators = builder.context.indicators;
