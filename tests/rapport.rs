@@ -330,8 +330,17 @@ fn html_page_checks() {
             let path = format!("graphiques/{id}.{extension}");
             assert!(!file(&report, &path).is_empty(), "{path}");
         }
+        // Inline in the page (with its text, for screen readers and search); the file
+        // beside it has the same chart with its text outlined (tests/charts.rs).
+        assert!(
+            html.contains(&format!("aria-labelledby=\"{id}-titre {id}-desc\"")),
+            "chart {id} is not inline"
+        );
         let svg = text(&report, &format!("graphiques/{id}.svg"));
-        assert!(html.contains(svg.trim_end()), "chart {id} is not inline");
+        assert!(
+            svg.contains("<title>") && !svg.contains("<text"),
+            "graphiques/{id}.svg"
+        );
         let png = file(&report, &format!("graphiques/{id}.png"));
         // 1920 × 1080 in the PNG header.
         assert_eq!(&png[16..24], &[0, 0, 7, 128, 0, 0, 4, 56]);

@@ -351,9 +351,8 @@ impl Chart {
         }
     }
 
-    /// The chart as a 1920 × 1080 PNG.
-    pub fn png(&self) -> Result<Vec<u8>, String> {
-        let svg = self.svg();
+    /// The chart parsed with the embedded font, its text laid out.
+    fn tree(&self) -> Result<resvg::usvg::Tree, String> {
         let mut database = resvg::usvg::fontdb::Database::new();
         database.load_font_data(FONT.to_vec());
         let options = resvg::usvg::Options {
@@ -361,8 +360,44 @@ impl Chart {
             fontdb: Arc::new(database),
             ..resvg::usvg::Options::default()
         };
-        let tree = resvg::usvg::Tree::from_str(&svg, &options)
-            .map_err(|error| format!("graphique {} : SVG illisible ({error})", self.id))?;
+        resvg::usvg::Tree::from_str(&self.svg(), &options)
+            .map_err(|error| format!("graphique {} : SVG illisible ({error})", self.id))
+    }
+
+    /// The chart as a standalone SVG file for the slides: its text is turned into the
+    /// outlines of the embedded font, so it looks the same on a computer without it.
+    pub fn svg_file(&self) -> Result<String, String> {
+        let options = resvg::usvg::WriteOptions {
+            preserve_text: false,
+            coordinates_precision: 2,
+            ..resvg::usvg::WriteOptions::default()
+        };
+        let outlined = self.tree()?.to_string(&options);
+        // Outlining drops the title and the text alternative: put them back for screen readers.
+        let svg = self.svg();
+        let internal = if svg.contains(crate::report::INTERNAL_BANNER) {
+            format!(" — {}", crate::report::INTERNAL_BANNER)
+        } else {
+            String::new()
+        };
+        let accessible = format!(
+            "<title>{}{internal}</title>\n<desc>{}</desc>\n",
+            escape(&self.title),
+            escape(&self.description)
+        );
+        Ok(match outlined.find('>') {
+            Some(end) => format!(
+                "{}\n{accessible}{}",
+                &outlined[..=end],
+                outlined[end + 1..].trim_start_matches('\n')
+            ),
+            None => outlined,
+        })
+    }
+
+    /// The chart as a 1920 × 1080 PNG.
+    pub fn png(&self) -> Result<Vec<u8>, String> {
+        let tree = self.tree()?;
         let mut pixmap = resvg::tiny_skia::Pixmap::new(WIDTH, HEIGHT)
             .ok_or_else(|| format!("graphique {} : image impossible à créer", self.id))?;
         resvg::render(

@@ -164,7 +164,10 @@ pub fn build(verification: &Verification, options: &ReportOptions) -> Result<Rep
     for chart in &content.charts {
         files.push(OutputFile {
             path: Path::new("graphiques").join(format!("{}.svg", chart.id)),
-            bytes: chart.svg().into_bytes(),
+            bytes: chart
+                .svg_file()
+                .map_err(|error| ReportError::render("les graphiques", error))?
+                .into_bytes(),
         });
         files.push(OutputFile {
             path: Path::new("graphiques").join(format!("{}.png", chart.id)),
