@@ -869,8 +869,12 @@ mod xlsx {
         amount: Decimal,
         format: &Format,
     ) -> Result<(), XlsxError> {
-        let number = amount.to_f64().unwrap_or(0.0);
-        sheet.write_number_with_format(row, column, number, format)?;
+        // An xlsx cell stores a binary double: the amount, computed exactly in Decimal, is
+        // converted only here, and an amount that cannot be is written as text, never as 0.
+        match amount.to_f64() {
+            Some(number) => sheet.write_number_with_format(row, column, number, format)?,
+            None => sheet.write_string(row, column, amount.to_string())?,
+        };
         Ok(())
     }
 
