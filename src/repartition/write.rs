@@ -878,6 +878,37 @@ mod xlsx {
         Ok(())
     }
 
+    /// A whole number (a population, a key weight) as a number cell: a double holds every
+    /// integer up to 2^53 exactly; a larger one is written as text rather than rounded.
+    fn integer_cell(
+        sheet: &mut Worksheet,
+        row: u32,
+        column: u16,
+        value: impl Into<u128>,
+        format: &Format,
+    ) -> Result<(), XlsxError> {
+        let value: u128 = value.into();
+        match u32::try_from(value) {
+            Ok(small) => sheet.write_number_with_format(row, column, small, format)?,
+            Err(_) => sheet.write_string_with_format(row, column, value.to_string(), format)?,
+        };
+        Ok(())
+    }
+
+    /// Hours as a number cell, or as text if they cannot be one (never as 0).
+    fn hours_cell(
+        sheet: &mut Worksheet,
+        row: u32,
+        column: u16,
+        hours: Decimal,
+    ) -> Result<(), XlsxError> {
+        match hours.to_f64() {
+            Some(number) => sheet.write_number(row, column, number)?,
+            None => sheet.write_string(row, column, hours.to_string())?,
+        };
+        Ok(())
+    }
+
     fn date_cell(
         sheet: &mut Worksheet,
         row: u32,
@@ -934,7 +965,7 @@ mod xlsx {
         for member in &statement.members {
             sheet.write_string(row, 0, &member.code)?;
             sheet.write_string(row, 1, &member.nom)?;
-            sheet.write_number_with_format(row, 2, member.population as f64, &formats.integer)?;
+            integer_cell(sheet, row, 2, member.population, &formats.integer)?;
             euro_cell(sheet, row, 3, member.depenses, &formats.euro)?;
             euro_cell(sheet, row, 4, member.personnel, &formats.euro)?;
             euro_cell(sheet, row, 5, member.total, &formats.euro)?;
@@ -948,7 +979,7 @@ mod xlsx {
             .sum();
         sheet.write_string_with_format(row, 0, "RESEAU", &formats.bold)?;
         sheet.write_string_with_format(row, 1, &statement.network_name, &formats.bold)?;
-        sheet.write_number_with_format(row, 2, population as f64, &formats.integer)?;
+        integer_cell(sheet, row, 2, population, &formats.integer)?;
         euro_cell(sheet, row, 3, statement.totals.depenses, &formats.bold_euro)?;
         euro_cell(
             sheet,
@@ -1068,7 +1099,7 @@ mod xlsx {
                 sheet.write_string(row, 0, format!("Dépenses, groupe {}", index + 1))?;
                 sheet.write_string(row, 1, &share.code)?;
                 sheet.write_string(row, 2, super::member_name(statement, &share.code))?;
-                sheet.write_number_with_format(row, 3, share.weight as f64, &formats.integer)?;
+                integer_cell(sheet, row, 3, share.weight, &formats.integer)?;
                 euro_cell(sheet, row, 5, group.total, &formats.euro)?;
                 euro_cell(sheet, row, 6, share.amount, &formats.euro)?;
                 row += 1;
@@ -1078,7 +1109,7 @@ mod xlsx {
             sheet.write_string(row, 0, "Temps de personnel")?;
             sheet.write_string(row, 1, &share.share.code)?;
             sheet.write_string(row, 2, super::member_name(statement, &share.share.code))?;
-            sheet.write_number_with_format(row, 3, share.population as f64, &formats.integer)?;
+            integer_cell(sheet, row, 3, share.population, &formats.integer)?;
             sheet.write_number(row, 4, f64::from(share.days))?;
             euro_cell(sheet, row, 5, statement.staff_total, &formats.euro)?;
             euro_cell(sheet, row, 6, share.share.amount, &formats.euro)?;
@@ -1112,7 +1143,7 @@ mod xlsx {
         for valued in &statement.staff {
             sheet.write_string(row, 0, &valued.row.ligne_action)?;
             sheet.write_string(row, 1, &valued.row.fonction)?;
-            sheet.write_number(row, 2, valued.row.heures.to_f64().unwrap_or(0.0))?;
+            hours_cell(sheet, row, 2, valued.row.heures)?;
             euro_cell(sheet, row, 3, valued.row.cout_horaire, &formats.euro)?;
             euro_cell(sheet, row, 4, valued.valeur, &formats.euro)?;
             row += 1;
