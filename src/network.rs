@@ -30,6 +30,11 @@ pub struct Network {
     pub cle_population: PopulationKey,
     /// Statistical-secret threshold: cells counting fewer are hidden. Never below 3.
     pub seuil_secret: u32,
+    /// Protection level of the secret: the attacker's interval for a cell hidden by the
+    /// primary rule must be at least this wide. Defaults to `seuil_secret`, never below it.
+    pub intervalle_protection: u32,
+    /// Fewest values a published median (or other order statistic) may rest on.
+    pub effectif_minimum_mediane: u32,
     /// Whether staff time lent by the carrier is called from the other members.
     pub appeler_personnel: bool,
     /// Members, in file order.
@@ -261,6 +266,8 @@ impl Network {
             porteur: "44015".to_string(),
             cle_population: PopulationKey::Totale,
             seuil_secret: 5,
+            intervalle_protection: 5,
+            effectif_minimum_mediane: DEFAULT_MEDIAN_MINIMUM,
             appeler_personnel: true,
             membres,
             conventions,
@@ -395,11 +402,16 @@ pub fn parse_network(text: &str) -> Result<Network, Vec<NetworkProblem>> {
     }
 }
 
+/// Fewest values behind a published median, when `reseau.toml` does not say.
+pub const DEFAULT_MEDIAN_MINIMUM: u32 = 10;
+
 const TOP_KEYS: &[&str] = &[
     "nom",
     "porteur",
     "cle_population",
     "seuil_secret",
+    "intervalle_protection",
+    "effectif_minimum_mediane",
     "appeler_personnel",
     "membres",
     "conventions",
@@ -1026,6 +1038,14 @@ impl<'t> Reader<'t> {
             .get("seuil_secret")
             .and_then(|value| self.threshold(value))
             .unwrap_or(5);
+        let intervalle_protection = scope
+            .get("intervalle_protection")
+            .and_then(|value| self.small_count(value, "intervalle_protection", "5"))
+            .unwrap_or(seuil_secret);
+        let effectif_minimum_mediane = scope
+            .get("effectif_minimum_mediane")
+            .and_then(|value| self.small_count(value, "effectif_minimum_mediane", "10"))
+            .unwrap_or(DEFAULT_MEDIAN_MINIMUM);
         let appeler_personnel = scope
             .get("appeler_personnel")
             .and_then(|value| self.boolean(value, "appeler_personnel"))
@@ -1036,6 +1056,8 @@ impl<'t> Reader<'t> {
             porteur: porteur.unwrap_or_default(),
             cle_population,
             seuil_secret,
+            intervalle_protection,
+            effectif_minimum_mediane,
             appeler_personnel,
             membres: Vec::new(),
             conventions: Vec::new(),
@@ -1143,6 +1165,32 @@ impl<'t> Reader<'t> {
             message,
             "écrivez seuil_secret = 5 (la valeur habituelle) ou une valeur d'au moins 3"
                 .to_string(),
+        );
+        None
+    }
+
+    /// A whole number from 0 to 1 000 000 (a protection level, a number of values).
+    fn small_count(
+        &mut self,
+        value: &Spanned<DeValue<'_>>,
+        key: &str,
+        example: &str,
+    ) -> Option<u32> {
+        let number = self.integer(value, key, example)?;
+        if let Some(count) = u32::try_from(number)
+            .ok()
+            .filter(|count| *count <= 1_000_000)
+        {
+            return Some(count);
+        }
+        let line = self.line_of(value);
+        let written = self.written(value);
+        self.report(
+            Some(line),
+            Some(key.to_string()),
+            Some(written),
+            format!("« {key} » vaut {number} : un nombre entier positif est attendu"),
+            format!("écrivez par exemple {key} = {example}"),
         );
         None
     }
@@ -1448,6 +1496,38 @@ fn check(network: &Network, places: &Places) -> Vec<NetworkProblem> {
             ),
             "écrivez seuil_secret = 5 (la valeur habituelle) ou une valeur d'au moins 3"
                 .to_string(),
+        ));
+    }
+
+    if network.intervalle_protection < network.seuil_secret {
+        problems.push(problem(
+            top_line("intervalle_protection"),
+            "intervalle_protection".to_string(),
+            Some(network.intervalle_protection.to_string()),
+            format!(
+                "l'intervalle de protection vaut {} alors que le seuil du secret vaut {} : il ne \
+                 peut pas être plus petit que le seuil",
+                network.intervalle_protection, network.seuil_secret
+            ),
+            format!(
+                "écrivez intervalle_protection = {} (le seuil) ou plus, ou retirez la ligne",
+                network.seuil_secret
+            ),
+        ));
+    }
+    if network.effectif_minimum_mediane < 2 {
+        problems.push(problem(
+            top_line("effectif_minimum_mediane"),
+            "effectif_minimum_mediane".to_string(),
+            Some(network.effectif_minimum_mediane.to_string()),
+            format!(
+                "une médiane publiée reposerait sur {} valeur : elle donnerait une valeur \
+                 individuelle",
+                network.effectif_minimum_mediane
+            ),
+            format!(
+                "écrivez effectif_minimum_mediane = {DEFAULT_MEDIAN_MINIMUM} (la valeur habituelle), ou retirez la ligne"
+            ),
         ));
     }
 
@@ -2112,6 +2192,28 @@ journees = [{ annee = 2024, date = "2024-11-15" }]
         assert_eq!(problem.line, Some(1));
         assert!(problem.message.contains("jamais sous 3"), "{problem:?}");
         assert!(parse_network(&format!("seuil_secret = 3\n{TWO_MEMBERS}")).is_ok());
+    }
+
+    #[test]
+    fn protection_level_defaults_to_the_threshold_and_never_goes_below_it() {
+        let network = parse_network(&format!("seuil_secret = 7\n{TWO_MEMBERS}")).unwrap();
+        assert_eq!(network.intervalle_protection, 7);
+        assert_eq!(network.effectif_minimum_mediane, DEFAULT_MEDIAN_MINIMUM);
+        let network = parse_network(&format!(
+            "intervalle_protection = 8\neffectif_minimum_mediane = 20\n{TWO_MEMBERS}"
+        ))
+        .unwrap();
+        assert_eq!(network.intervalle_protection, 8);
+        assert_eq!(network.effectif_minimum_mediane, 20);
+        let problem = single_problem(&format!(
+            "seuil_secret = 5\nintervalle_protection = 4\n{TWO_MEMBERS}"
+        ));
+        assert_eq!(problem.key.as_deref(), Some("intervalle_protection"));
+        assert_eq!(problem.line, Some(2));
+        let problem = single_problem(&format!("effectif_minimum_mediane = 1\n{TWO_MEMBERS}"));
+        assert_eq!(problem.key.as_deref(), Some("effectif_minimum_mediane"));
+        let problem = single_problem(&format!("intervalle_protection = -2\n{TWO_MEMBERS}"));
+        assert_eq!(problem.key.as_deref(), Some("intervalle_protection"));
     }
 
     #[test]

@@ -211,9 +211,8 @@ fn every_code_has_a_fixture_folder() {
 fn every_snapshot_belongs_to_a_fixture() {
     let folders = fixture_folders();
     let snapshots = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
-    let Ok(entries) = std::fs::read_dir(snapshots) else {
-        return;
-    };
+    let entries = std::fs::read_dir(&snapshots)
+        .unwrap_or_else(|error| panic!("{}: {error}", snapshots.display()));
     for entry in entries {
         let name = entry.unwrap().file_name().into_string().unwrap();
         let (reviewed, snapshot) = match name.strip_suffix(".new") {

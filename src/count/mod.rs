@@ -291,6 +291,11 @@ pub struct Figure {
     /// The cells this value is computed from (a rate from its count, a share from its
     /// counts): hidden whenever one of them is.
     pub depends_on: Vec<Key>,
+    /// For an amount: the largest part of it that one household holds (the dominance
+    /// rule), when the requests are known.
+    pub largest: Option<Decimal>,
+    /// For a median: the number of values it rests on.
+    pub observations: u64,
 }
 
 /// One difference between a commune's forms and its grid for the same year.
@@ -369,6 +374,8 @@ fn count_figure(value: u64) -> Figure {
         value: Decimal::from(value),
         basis: value,
         depends_on: Vec::new(),
+        largest: None,
+        observations: 0,
     }
 }
 
@@ -484,6 +491,8 @@ pub fn count(
                     value: Decimal::new(value(2).unwrap_or(0), 2),
                     basis: as_u64(value(3)),
                     depends_on: Vec::new(),
+                    largest: None,
+                    observations: 0,
                 },
             );
         }
@@ -516,6 +525,8 @@ pub fn count(
                             value: Decimal::new(value(1).unwrap_or(0), 2),
                             basis: as_u64(value(2)),
                             depends_on: Vec::new(),
+                            largest: None,
+                            observations: 0,
                         },
                     );
                 }
@@ -558,6 +569,8 @@ pub fn count(
         add_form_medians(&mut figures, *year, commune, requests, &definitions);
     }
 
+    add_largest_parts(&mut figures, records);
+
     // Zero cells for breakdowns of commune-years with forms, so that tables are complete.
     let form_places: Vec<(i32, String)> = by_place.keys().cloned().collect();
     for (year, commune) in &form_places {
@@ -595,6 +608,8 @@ pub fn count(
                     value: Decimal::ZERO,
                     basis: 0,
                     depends_on: Vec::new(),
+                    largest: None,
+                    observations: 0,
                 });
                 figure.value += row.value;
                 figure.basis += basis;
@@ -603,6 +618,8 @@ pub fn count(
                     value: Decimal::ZERO,
                     basis: 0,
                     depends_on: Vec::new(),
+                    largest: None,
+                    observations: 0,
                 });
                 network_figure.value += row.value;
                 network_figure.basis += basis;
@@ -753,13 +770,16 @@ fn add_form_medians(
             .iter()
             .filter_map(|request| request.amount_granted)
             .collect();
+        let observations = amounts.len() as u64;
         if let Some(value) = median(&mut amounts) {
             figures.insert(
                 Key::new(year, commune, "montant_median_par_nature_aide", nature),
                 Figure {
-                    value: crate::check::money(value),
+                    value: round_to(value, MEDIAN_AMOUNT_STEP),
                     basis: distinct_households(&granted),
                     depends_on: Vec::new(),
+                    largest: None,
+                    observations,
                 },
             );
         }
@@ -774,13 +794,16 @@ fn add_form_medians(
         .iter()
         .filter_map(|request| request.decision_delay_days().map(Decimal::from))
         .collect();
+    let observations = delays.len() as u64;
     if let Some(value) = median(&mut delays) {
         figures.insert(
             Key::new(year, commune, "delai_median_decision", TOTAL_MODALITY),
             Figure {
-                value,
+                value: round_to(value, Decimal::ONE),
                 basis: distinct_households(&decided),
                 depends_on: Vec::new(),
+                largest: None,
+                observations,
             },
         );
     }
@@ -806,15 +829,61 @@ fn add_form_medians(
             figure.basis = whole(figure.value);
         }
     }
+    let observations = remaining.len() as u64;
     if let Some(value) = median(&mut remaining) {
         figures.insert(
             Key::new(year, commune, "reste_a_vivre_median", TOTAL_MODALITY),
             Figure {
-                value: crate::check::money(value),
+                value: round_to(value, Decimal::ONE),
                 basis: distinct_households(&known),
                 depends_on: Vec::new(),
+                largest: None,
+                observations,
             },
         );
+    }
+}
+
+/// Published medians of amounts are rounded to this many euros: a median of an odd
+/// number of grants is one household's amount, which must not be given to the cent.
+pub const MEDIAN_AMOUNT_STEP: Decimal = Decimal::from_parts(5, 0, 0, false, 0);
+
+/// `value` rounded to a multiple of `step`, half away from zero.
+pub fn round_to(value: Decimal, step: Decimal) -> Decimal {
+    if step.is_zero() {
+        return value;
+    }
+    (value / step).round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+        * step
+}
+
+/// The dominance rule's input: for each amount cell made from requests, the largest part
+/// one household holds (a household seen in several communes counts once for the
+/// network).
+fn add_largest_parts(figures: &mut BTreeMap<Key, Figure>, records: &Records) {
+    let mut parts: BTreeMap<Key, BTreeMap<&str, Decimal>> = BTreeMap::new();
+    for request in &records.requests {
+        let Some(amount) = request.amount_granted else {
+            continue;
+        };
+        let nature = request.category("nature_aide");
+        for commune in [request.commune.as_str(), NETWORK] {
+            for (code, modality) in [
+                ("montant_accorde", TOTAL_MODALITY),
+                ("montant_accorde_par_nature_aide", nature),
+            ] {
+                *parts
+                    .entry(Key::new(request.year, commune, code, modality))
+                    .or_default()
+                    .entry(request.household_pseudonym.as_str())
+                    .or_default() += amount;
+            }
+        }
+    }
+    for (key, households) in parts {
+        if let Some(figure) = figures.get_mut(&key) {
+            figure.largest = households.values().copied().max();
+        }
     }
 }
 
@@ -850,6 +919,8 @@ fn add_shares(figures: &mut BTreeMap<Key, Figure>, year: i32, rows: &[String]) {
                 value: share,
                 basis: whole(requests),
                 depends_on,
+                largest: None,
+                observations: 0,
             },
         );
     }
@@ -897,6 +968,8 @@ fn add_rates(
                     value: rate,
                     basis,
                     depends_on: vec![count_key],
+                    largest: None,
+                    observations: 0,
                 },
             );
         }
@@ -993,6 +1066,8 @@ fn add_over_representation(
                         value: index,
                         basis: whole(count),
                         depends_on: row_keys.clone(),
+                        largest: None,
+                        observations: 0,
                     },
                 );
             }

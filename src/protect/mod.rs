@@ -1,29 +1,119 @@
 //! The statistical secret of the published edition.
 //!
-//! Primary secret: a count from 1 to threshold − 1 is hidden, and so is an amount, median,
-//! share or rate made from fewer than threshold households. Secondary secret
-//! ([`suppression`]): each year, the tables that share margins are protected together, so
-//! that no hidden cell can be recovered from the commune rows, the network row, the
-//! modality columns or the totals. A derived value (rate, share, index) is hidden whenever
-//! a cell it is computed from is.
+//! Primary secret: a count from 1 to threshold − 1 is hidden; so is an amount made from
+//! fewer than threshold households, or one where a single household holds 85 % or more
+//! (INSEE's dominance rule); a median rests on at least `effectif_minimum_mediane` values
+//! and threshold households, otherwise it is hidden. Secondary secret ([`suppression`]):
+//! each year, every table of the year is written into one linear [`model`] of what a
+//! reader knows (totals, communes and the network, published zeros, household relations),
+//! and other cells are hidden until each primary cell's protection interval is at least
+//! `intervalle_protection` wide. Then the interval [`attack`] audits the mask: a mask that
+//! fails its own audit is never published. A derived value (share, rate, index) is hidden
+//! whenever a cell it is computed from is, so its printed decimals give nothing away.
+//!
+//! Households seen in several communes are published for the network only: the
+//! communes' figures would tell, with the distinct households, how many households the
+//! communes share.
 
+pub mod attack;
+pub mod model;
 pub mod suppression;
 
-use crate::count::{Indicators, Key, Kind, Unit, NETWORK};
+use crate::count::{Figure, Indicators, Key, Kind, Unit, NETWORK};
 use crate::schema::TOTAL_MODALITY;
+use model::{CellInfo, Family, Model, Relation};
 use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
-use suppression::{Cell, Equation, Problem};
+
+/// Share of a cell's amount held by one household above which the amount is hidden.
+pub const DOMINANCE_PERCENT: u32 = 85;
+
+/// The settings of the secret, from `reseau.toml`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settings {
+    /// A count from 1 to `threshold − 1` is hidden.
+    pub threshold: u32,
+    /// The width a hidden primary count's interval must reach.
+    pub protection_level: u32,
+    /// Fewest values behind a published median.
+    pub median_minimum: u32,
+}
+
+impl Settings {
+    pub fn of(network: &crate::network::Network) -> Settings {
+        Settings {
+            threshold: network.seuil_secret,
+            protection_level: network.intervalle_protection.max(network.seuil_secret),
+            median_minimum: network.effectif_minimum_mediane,
+        }
+    }
+}
+
+/// How one hidden cell is protected, as published in `audit-secret.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditedCell {
+    pub annee: i32,
+    pub code_commune: String,
+    pub indicateur: String,
+    pub modalite: String,
+    /// « primaire » or « secondaire ».
+    pub secret: &'static str,
+    /// The attacker's interval width (`None`: no upper bound at all).
+    pub largeur_garantie: Option<i64>,
+    /// The width the rule requires (0 for a secondary cell: only never exact).
+    pub largeur_requise: i64,
+    /// Unit of the widths: « demandes », « foyers » or « centimes ».
+    pub unite: &'static str,
+}
+
+/// The result of the audit of the mask.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Audit {
+    pub cells: Vec<AuditedCell>,
+    /// Additive cells published or hidden, and hidden, per commune code (and `RESEAU`).
+    pub per_commune: BTreeMap<String, (usize, usize)>,
+    /// Primary cells whose interval is narrower than required, or cells exactly found.
+    pub failures: Vec<String>,
+}
+
+impl Audit {
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty()
+    }
+
+    /// The narrowest interval among hidden primary counts (`None` when there is none).
+    pub fn narrowest_count(&self) -> Option<i64> {
+        self.cells
+            .iter()
+            .filter(|cell| cell.secret == "primaire" && cell.unite != "centimes")
+            .map(|cell| cell.largeur_garantie.unwrap_or(i64::MAX))
+            .min()
+    }
+
+    /// Cells (additive) in all, and hidden.
+    pub fn totals(&self) -> (usize, usize) {
+        self.per_commune
+            .values()
+            .fold((0, 0), |(all, hidden), (more, more_hidden)| {
+                (all + more, hidden + more_hidden)
+            })
+    }
+}
 
 /// The mask applied to the indicators.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Secret {
     pub threshold: u32,
+    pub settings: Option<Settings>,
     pub hidden: BTreeSet<Key>,
     /// Keys hidden by the primary secret (the others are secondary).
     pub primary: BTreeSet<Key>,
-    /// False when a table was too large for the exact audit (the line rule still holds).
-    pub audited: bool,
+    /// Keys never published in this edition (households in several communes, per commune).
+    pub withheld: BTreeSet<Key>,
+    /// The audit of the mask (empty for the internal edition).
+    pub audit: Audit,
 }
 
 impl Secret {
@@ -31,32 +121,57 @@ impl Secret {
     pub fn none(threshold: u32) -> Secret {
         Secret {
             threshold,
-            audited: true,
             ..Secret::default()
         }
     }
 
     pub fn is_hidden(&self, key: &Key) -> bool {
-        self.hidden.contains(key)
+        self.hidden.contains(key) || self.withheld.contains(key)
+    }
+
+    /// Whether the mask passed its own audit (always true without a mask).
+    pub fn audited(&self) -> bool {
+        self.audit.passed()
     }
 }
 
-fn is_primary(unit: Unit, value: i64, basis: u64, threshold: u32) -> bool {
-    if unit.is_count() {
-        value > 0 && value < i64::from(threshold)
+fn unit_of(indicators: &Indicators, code: &str) -> Unit {
+    indicators
+        .definition(code)
+        .map_or(Unit::Requests, |definition| definition.unit)
+}
+
+fn model_value(figure: &Figure, unit: Unit) -> i64 {
+    let value = if unit == Unit::Euros {
+        figure.value * Decimal::ONE_HUNDRED
     } else {
-        basis > 0 && basis < u64::from(threshold)
-    }
+        figure.value
+    };
+    value.round().to_i64().unwrap_or(i64::MAX / 4)
 }
 
-/// Builds the protection problems of one year: one for the counts of requests (the total
-/// and every breakdown, which share the commune totals), one for the amounts, and one per
-/// count of households.
-fn problems_of_year(
-    indicators: &Indicators,
-    year: i32,
-    threshold: u32,
-) -> Vec<(Problem, Vec<Key>)> {
+/// Whether the primary rule hides a cell.
+pub fn is_primary(figure: &Figure, unit: Unit, threshold: u32) -> bool {
+    if figure.value <= Decimal::ZERO {
+        return false;
+    }
+    if unit.is_count() {
+        return figure.value < Decimal::from(threshold);
+    }
+    let few = figure.basis > 0 && figure.basis < u64::from(threshold);
+    let dominant = figure.largest.is_some_and(|largest| {
+        largest * Decimal::ONE_HUNDRED >= figure.value * Decimal::from(DOMINANCE_PERCENT)
+    });
+    few || dominant
+}
+
+/// One year's model, with the key of each cell.
+struct YearModel {
+    model: Model,
+    keys: BTreeMap<usize, Key>,
+}
+
+fn year_model(indicators: &Indicators, year: i32, threshold: u32) -> YearModel {
     let rows: Vec<String> = indicators
         .rows()
         .into_iter()
@@ -64,213 +179,431 @@ fn problems_of_year(
             commune == NETWORK || indicators.sources.contains_key(&(year, commune.clone()))
         })
         .collect();
-    let mut families: Vec<(String, Vec<String>)> = Vec::new();
-    for total_code in ["demandes", "montant_accorde"] {
-        let breakdowns: Vec<String> = indicators
+    let communes: Vec<&String> = rows.iter().filter(|row| *row != NETWORK).collect();
+    let mut model = Model::default();
+    let mut keys: BTreeMap<usize, Key> = BTreeMap::new();
+    let mut index: BTreeMap<Key, usize> = BTreeMap::new();
+    let mut add = |model: &mut Model,
+                   keys: &mut BTreeMap<usize, Key>,
+                   family: Family,
+                   table: &str,
+                   commune: &str,
+                   code: &str,
+                   modality: &str,
+                   is_row_total: bool|
+     -> Option<usize> {
+        let key = Key::new(year, commune, code, modality);
+        if let Some(position) = index.get(&key) {
+            return Some(*position);
+        }
+        let figure = indicators.figures.get(&key)?;
+        let unit = unit_of(indicators, code);
+        let value = model_value(figure, unit);
+        let position = model.add_cell(
+            value,
+            CellInfo {
+                key: key.clone(),
+                family,
+                table: table.to_string(),
+                row: commune.to_string(),
+                is_row_total,
+                primary: is_primary(figure, unit, threshold),
+            },
+        );
+        keys.insert(position, key.clone());
+        index.insert(key, position);
+        Some(position)
+    };
+
+    // Requests and amounts: a total per row, broken down by category.
+    for (family, total_code) in [
+        (Family::Requests, "demandes"),
+        (Family::Amounts, "montant_accorde"),
+    ] {
+        let totals: Vec<Option<usize>> = rows
+            .iter()
+            .map(|row| {
+                add(
+                    &mut model,
+                    &mut keys,
+                    family,
+                    total_code,
+                    row,
+                    total_code,
+                    TOTAL_MODALITY,
+                    true,
+                )
+            })
+            .collect();
+        add_column(&mut model, &totals);
+        let breakdowns: Vec<&crate::count::Definition> = indicators
             .definitions
             .iter()
             .filter(|definition| {
                 definition.kind == Kind::Additive
                     && definition.total_code.as_deref() == Some(total_code)
             })
-            .map(|definition| definition.code.clone())
             .collect();
-        families.push((total_code.to_string(), breakdowns));
-    }
-    for code in [
-        "foyers_distincts",
-        "foyers_demandes_multiples",
-        "foyers_plusieurs_communes",
-    ] {
-        families.push((code.to_string(), Vec::new()));
-    }
-    let mut problems = Vec::new();
-    for (total_code, breakdowns) in families {
-        let mut problem = Problem::default();
-        let mut keys: Vec<Key> = Vec::new();
-        let mut index: BTreeMap<Key, usize> = BTreeMap::new();
-        let mut add = |key: Key, problem: &mut Problem, keys: &mut Vec<Key>| -> Option<usize> {
-            if let Some(position) = index.get(&key) {
-                return Some(*position);
-            }
-            let figure = indicators.figures.get(&key)?;
-            let unit = indicators
-                .definition(&key.indicator)
-                .map_or(Unit::Requests, |definition| definition.unit);
-            let value = if unit == Unit::Euros {
-                (figure.value * rust_decimal::Decimal::ONE_HUNDRED)
-                    .to_i64()
-                    .unwrap_or(i64::MAX)
-            } else {
-                figure.value.to_i64().unwrap_or(i64::MAX)
-            };
-            problem.cells.push(Cell {
-                value,
-                primary: is_primary(unit, value, figure.basis, threshold),
-            });
-            keys.push(key.clone());
-            index.insert(key, problem.cells.len() - 1);
-            Some(problem.cells.len() - 1)
-        };
-        // Totals: communes add up to the network.
-        let totals: Vec<Option<usize>> = rows
-            .iter()
-            .map(|commune| {
-                add(
-                    Key::new(year, commune, &total_code, TOTAL_MODALITY),
-                    &mut problem,
-                    &mut keys,
-                )
-            })
-            .collect();
-        push_equation(&mut problem, &totals);
-        for breakdown in &breakdowns {
-            let Some(definition) = indicators.definition(breakdown) else {
-                continue;
-            };
-            let mut columns: Vec<Vec<Option<usize>>> = Vec::new();
+        for definition in breakdowns {
+            let mut grid: Vec<Vec<Option<usize>>> = Vec::new();
             for modality in &definition.modalities {
-                columns.push(
-                    rows.iter()
-                        .map(|commune| {
-                            add(
-                                Key::new(year, commune, breakdown, modality),
-                                &mut problem,
-                                &mut keys,
-                            )
-                        })
-                        .collect(),
-                );
+                let column: Vec<Option<usize>> = rows
+                    .iter()
+                    .map(|row| {
+                        add(
+                            &mut model,
+                            &mut keys,
+                            family,
+                            &definition.code,
+                            row,
+                            &definition.code,
+                            modality,
+                            false,
+                        )
+                    })
+                    .collect();
+                add_column(&mut model, &column);
+                grid.push(column);
             }
-            // Each modality column: communes add up to the network.
-            for column in &columns {
-                push_equation(&mut problem, column);
-            }
-            // Each commune row (and the network row): modalities add up to the total.
             for (row_position, total) in totals.iter().enumerate() {
                 let Some(total) = total else { continue };
-                let parts: Vec<usize> = columns
+                let parts: Vec<Option<usize>> = grid
                     .iter()
-                    .filter_map(|column| column.get(row_position).copied().flatten())
+                    .map(|column| column.get(row_position).copied().flatten())
                     .collect();
-                if !parts.is_empty() {
-                    problem.equations.push(Equation {
-                        parts,
-                        total: *total,
-                    });
+                // A row with a missing category tells nothing by subtraction.
+                if parts.iter().all(Option::is_some) && !parts.is_empty() {
+                    let parts: Vec<usize> = parts.into_iter().flatten().collect();
+                    model.sum(&parts, *total);
                 }
             }
         }
-        problems.push((problem, keys));
     }
-    problems
+
+    // Households.
+    let mut household =
+        |model: &mut Model, keys: &mut BTreeMap<usize, Key>, row: &str, code: &str| {
+            add(
+                model,
+                keys,
+                Family::Households,
+                code,
+                row,
+                code,
+                TOTAL_MODALITY,
+                false,
+            )
+        };
+    let mut distinct: BTreeMap<String, usize> = BTreeMap::new();
+    let mut repeat: BTreeMap<String, usize> = BTreeMap::new();
+    for row in &rows {
+        if let Some(position) = household(&mut model, &mut keys, row, "foyers_distincts") {
+            distinct.insert(row.clone(), position);
+        }
+        if let Some(position) = household(&mut model, &mut keys, row, "foyers_demandes_multiples") {
+            repeat.insert(row.clone(), position);
+        }
+    }
+    let several = household(&mut model, &mut keys, NETWORK, "foyers_plusieurs_communes");
+    let requests: BTreeMap<String, usize> = rows
+        .iter()
+        .filter_map(|row| {
+            index_of(&keys, year, row, "demandes").map(|position| (row.clone(), position))
+        })
+        .collect();
+    for row in &rows {
+        let (distinct_cell, repeat_cell, requests_cell) =
+            (distinct.get(row), repeat.get(row), requests.get(row));
+        if let (Some(distinct_cell), Some(requests_cell)) = (distinct_cell, requests_cell) {
+            // No more households than requests; a household asking several times makes
+            // at least two requests.
+            model.relate(
+                vec![(*distinct_cell, 1), (*requests_cell, -1)],
+                Relation::AtMost,
+                0,
+            );
+            if let Some(repeat_cell) = repeat_cell {
+                model.relate(
+                    vec![(*distinct_cell, 1), (*repeat_cell, 1), (*requests_cell, -1)],
+                    Relation::AtMost,
+                    0,
+                );
+            }
+        }
+        if let (Some(distinct_cell), Some(repeat_cell)) = (distinct_cell, repeat_cell) {
+            model.relate(
+                vec![(*repeat_cell, 1), (*distinct_cell, -1)],
+                Relation::AtMost,
+                0,
+            );
+        }
+    }
+    if let Some(network_distinct) = distinct.get(NETWORK).copied() {
+        let commune_cells: Vec<usize> = communes
+            .iter()
+            .filter_map(|commune| distinct.get(*commune).copied())
+            .collect();
+        for cell in &commune_cells {
+            model.relate(
+                vec![(network_distinct, 1), (*cell, -1)],
+                Relation::AtLeast,
+                0,
+            );
+        }
+        if commune_cells.len() == communes.len() {
+            // The extra appearances of households seen in several communes: never
+            // published, but a reader knows it is the communes' sum minus the network's.
+            let sum: i64 = commune_cells
+                .iter()
+                .filter_map(|cell| model.variables.get(*cell).map(|item| item.value))
+                .sum();
+            let network_value = model
+                .variables
+                .get(network_distinct)
+                .map_or(0, |item| item.value);
+            let extra = model.add_unknown(sum - network_value);
+            let mut terms: Vec<(usize, i64)> =
+                commune_cells.iter().map(|cell| (*cell, 1)).collect();
+            terms.push((network_distinct, -1));
+            terms.push((extra, -1));
+            model.relate(terms, Relation::Equal, 0);
+            if let Some(several) = several {
+                let communes_with_forms = communes
+                    .iter()
+                    .filter(|commune| {
+                        indicators.sources.get(&(year, (**commune).clone()))
+                            == Some(&crate::count::Source::Forms)
+                    })
+                    .count() as i64;
+                model.relate(vec![(extra, 1), (several, -1)], Relation::AtLeast, 0);
+                model.relate(
+                    vec![(extra, 1), (several, -(communes_with_forms - 1).max(0))],
+                    Relation::AtMost,
+                    0,
+                );
+                model.relate(
+                    vec![(several, 1), (network_distinct, -1)],
+                    Relation::AtMost,
+                    0,
+                );
+            }
+        }
+    }
+    if let Some(network_repeat) = repeat.get(NETWORK).copied() {
+        let mut sum_terms = vec![(network_repeat, 1)];
+        for commune in &communes {
+            if let Some(cell) = repeat.get(*commune) {
+                model.relate(vec![(network_repeat, 1), (*cell, -1)], Relation::AtLeast, 0);
+                sum_terms.push((*cell, -1));
+            }
+        }
+        if let Some(several) = several {
+            model.relate(
+                vec![(network_repeat, 1), (several, -1)],
+                Relation::AtLeast,
+                0,
+            );
+            sum_terms.push((several, -1));
+            model.relate(sum_terms, Relation::AtMost, 0);
+        }
+    }
+    YearModel { model, keys }
 }
 
-/// An equation from a column whose last cell is the network's total.
-fn push_equation(problem: &mut Problem, column: &[Option<usize>]) {
+fn index_of(keys: &BTreeMap<usize, Key>, year: i32, row: &str, code: &str) -> Option<usize> {
+    keys.iter()
+        .find(|(_, key)| {
+            key.year == year
+                && key.commune == row
+                && key.indicator == code
+                && key.modality == TOTAL_MODALITY
+        })
+        .map(|(position, _)| *position)
+}
+
+/// A column whose last cell is the network's: communes add up to it.
+fn add_column(model: &mut Model, column: &[Option<usize>]) {
     let Some((Some(total), parts)) = column.split_last() else {
         return;
     };
-    let parts: Vec<usize> = parts.iter().copied().flatten().collect();
-    if !parts.is_empty() {
-        problem.equations.push(Equation {
-            parts,
-            total: *total,
-        });
+    if parts.iter().all(Option::is_some) && !parts.is_empty() {
+        let parts: Vec<usize> = parts.iter().copied().flatten().collect();
+        model.sum(&parts, *total);
     }
 }
 
-/// The mask of the published edition.
-pub fn protect(indicators: &Indicators, threshold: u32) -> Secret {
+fn width_unit(family: Family) -> &'static str {
+    match family {
+        Family::Requests => "demandes",
+        Family::Amounts => "centimes",
+        Family::Households => "foyers",
+    }
+}
+
+/// The mask of the published edition, audited.
+pub fn protect(indicators: &Indicators, settings: Settings) -> Result<Secret, attack::AttackError> {
     let mut secret = Secret {
-        threshold,
-        audited: true,
+        threshold: settings.threshold,
+        settings: Some(settings),
         ..Secret::default()
     };
+    let level = i64::from(settings.protection_level);
+    for key in indicators.figures.keys() {
+        if key.indicator == "foyers_plusieurs_communes" && key.commune != NETWORK {
+            secret.withheld.insert(key.clone());
+        }
+    }
     for year in &indicators.years {
-        for (problem, keys) in problems_of_year(indicators, *year, threshold) {
-            let mask = suppression::protect(&problem);
-            secret.audited &= mask.audited;
-            for ((key, hidden), cell) in keys.iter().zip(&mask.hidden).zip(&problem.cells) {
-                if *hidden {
-                    secret.hidden.insert(key.clone());
-                }
-                if cell.primary {
-                    secret.primary.insert(key.clone());
-                }
+        let YearModel { model, keys } = year_model(indicators, *year, settings.threshold);
+        let mask = suppression::prune(&model, suppression::protect(&model, level), level);
+        let targets: Vec<usize> = (0..model.variables.len())
+            .filter(|index| mask.hidden.get(*index).copied().unwrap_or(false))
+            .collect();
+        let intervals = attack::attack(&model, &mask.hidden, &targets)?;
+        for (index, interval) in intervals {
+            let (Some(key), Some(variable)) = (keys.get(&index), model.variables.get(index)) else {
+                continue;
+            };
+            let Some(cell) = variable.cell.as_ref() else {
+                continue;
+            };
+            secret.hidden.insert(key.clone());
+            let required = if cell.primary {
+                secret.primary.insert(key.clone());
+                suppression::required_width(cell.family, variable.value, level)
+            } else {
+                0
+            };
+            let width = interval.width();
+            let narrow = width.is_some_and(|width| width < required || width == 0);
+            if narrow {
+                secret.audit.failures.push(format!(
+                    "{} {} {} « {} » : intervalle de largeur {} (il en faut {})",
+                    key.year,
+                    key.commune,
+                    key.indicator,
+                    key.modality,
+                    width.unwrap_or(0),
+                    required.max(1)
+                ));
+            }
+            secret.audit.cells.push(AuditedCell {
+                annee: key.year,
+                code_commune: key.commune.clone(),
+                indicateur: key.indicator.clone(),
+                modalite: key.modality.clone(),
+                secret: if cell.primary {
+                    "primaire"
+                } else {
+                    "secondaire"
+                },
+                largeur_garantie: width,
+                largeur_requise: required,
+                unite: width_unit(cell.family),
+            });
+        }
+        for (index, key) in &keys {
+            let hidden = mask.hidden.get(*index).copied().unwrap_or(false);
+            let entry = secret
+                .audit
+                .per_commune
+                .entry(key.commune.clone())
+                .or_insert((0, 0));
+            entry.0 += 1;
+            if hidden {
+                entry.1 += 1;
             }
         }
     }
+    secret.audit.cells.sort_by(|left, right| {
+        (
+            left.annee,
+            &left.code_commune,
+            &left.indicateur,
+            &left.modalite,
+        )
+            .cmp(&(
+                right.annee,
+                &right.code_commune,
+                &right.indicateur,
+                &right.modalite,
+            ))
+    });
     // Derived values: primary on their basis, and hidden with what they are made from.
     for (key, figure) in &indicators.figures {
-        let derived = indicators
-            .definition(&key.indicator)
-            .is_some_and(|definition| definition.kind == Kind::Derived);
-        if !derived {
+        let Some(definition) = indicators.definition(&key.indicator) else {
+            continue;
+        };
+        if definition.kind != Kind::Derived {
             continue;
         }
-        if figure.basis < u64::from(threshold) {
+        let order_statistic = key.indicator.contains("median");
+        let too_few_values =
+            order_statistic && figure.observations < u64::from(settings.median_minimum);
+        if figure.basis < u64::from(settings.threshold) || too_few_values {
             secret.hidden.insert(key.clone());
             secret.primary.insert(key.clone());
         } else if figure
             .depends_on
             .iter()
-            .any(|source| secret.hidden.contains(source))
+            .any(|source| secret.is_hidden(source))
         {
             secret.hidden.insert(key.clone());
         }
     }
-    secret
+    Ok(secret)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::suppression::*;
+    use super::model::*;
+    use super::*;
 
-    /// A 3 × 3 table with margins: one small cell must not stay alone in its row or column.
+    /// A 3 × 3 table with margins: one small cell takes others with it, and the attack
+    /// finds an interval at least the protection level wide.
     #[test]
-    fn a_small_cell_takes_three_others_with_it() {
-        // Rows: a b c | total ; columns add up into the last row.
+    fn a_small_cell_is_protected_by_an_interval() {
         let values = [
             [2, 10, 12, 24],
             [8, 9, 11, 28],
             [7, 13, 6, 26],
             [17, 32, 29, 78],
         ];
-        let mut problem = Problem::default();
-        for row in values {
-            for value in row {
-                problem.cells.push(Cell {
-                    value,
-                    primary: (1..5).contains(&value),
-                });
+        let mut model = Model::default();
+        let mut at = [[0usize; 4]; 4];
+        for (row, line) in values.iter().enumerate() {
+            for (column, value) in line.iter().enumerate() {
+                at[row][column] = model.add_cell(
+                    *value,
+                    CellInfo {
+                        key: Key::new(2024, &format!("r{row}"), "t", &format!("c{column}")),
+                        family: Family::Requests,
+                        table: "t".to_string(),
+                        row: if row == 3 {
+                            NETWORK.to_string()
+                        } else {
+                            format!("r{row}")
+                        },
+                        is_row_total: false,
+                        primary: (1..5).contains(value),
+                    },
+                );
             }
         }
-        let at = |row: usize, column: usize| row * 4 + column;
-        for row in 0..4 {
-            problem.equations.push(Equation {
-                parts: (0..3).map(|column| at(row, column)).collect(),
-                total: at(row, 3),
-            });
+        for line in at {
+            model.sum(&line[..3], line[3]);
         }
-        for column in 0..4 {
-            problem.equations.push(Equation {
-                parts: (0..3).map(|row| at(row, column)).collect(),
-                total: at(3, column),
-            });
+        for (column, total) in at[3].iter().enumerate() {
+            let parts: Vec<usize> = at[..3].iter().map(|line| line[column]).collect();
+            model.sum(&parts, *total);
         }
-        let mask = protect(&problem);
-        assert!(mask.audited);
-        assert!(mask.hidden[at(0, 0)]);
-        for equation in &problem.equations {
-            let count = equation
-                .parts
-                .iter()
-                .chain(std::iter::once(&equation.total))
-                .filter(|cell| mask.hidden[**cell])
-                .count();
-            assert_ne!(count, 1, "lone hidden cell in {equation:?}");
-        }
-        assert_eq!(recoverable_cells(&problem, &mask.hidden), Some(Vec::new()));
+        let mask = suppression::protect(&model, 5);
+        assert!(mask.unprotected.is_empty());
+        assert!(mask.hidden[at[0][0]]);
+        let hidden_count = mask.hidden.iter().filter(|flag| **flag).count();
+        assert_eq!(hidden_count, 4, "a rectangle is enough: {:?}", mask.hidden);
+        let intervals = attack::attack(&model, &mask.hidden, &[at[0][0]]).unwrap();
+        let width = intervals[0].1.width().unwrap();
+        assert!(width >= 5, "{intervals:?}");
     }
 }

@@ -1,252 +1,414 @@
-//! Cell suppression on tables linked by additive equations (parts add up to a total).
+//! Secondary suppression: which other cells to hide so that every cell hidden by the
+//! primary rule keeps a wide enough protection interval.
 //!
-//! The method is the usual one of statistical offices, kept small enough to be read:
-//! 1. primary cells (given) are hidden;
-//! 2. *line rule*: an equation with exactly one hidden cell would give it away by
-//!    subtraction, so the smallest other cell of that equation is hidden too (positive
-//!    cells first, zeros only when nothing else is left); an equation whose hidden parts
-//!    are all 1 is also opened (a hidden count is at least 1, so their sum would betray
-//!    them);
-//! 3. *audit*: the equations restricted to the hidden cells are reduced (Gauss–Jordan); a
-//!    hidden cell whose reduced row has no other unknown is exactly recoverable from the
-//!    published cells and totals, even through several tables at once: one more cell of
-//!    one of its equations is hidden, and we start again from 2.
+//! The method is the one behind τ-Argus's optimal and modular protections, cell by cell:
+//! for a primary cell `p` that must be able to move up by `U` (and down by `L`) without a
+//! reader noticing, we look for a *perturbation* `y` of the table: `y_p = +U`, every
+//! relation of the [`Model`] still holds for `value + y`, every moved cell stays at 1 or
+//! more, unmoved cells are published. The cheapest such perturbation is a linear
+//! programme (minimise the cost of the cells it moves, an already hidden cell costing
+//! almost nothing, a network cell or a total costing more); the cells it moves are
+//! hidden. Since `value + y` is then a second set of values a reader cannot tell from the
+//! true one, the interval of `p` is at least `U + L` wide: the protection holds by
+//! construction, and [`super::attack`] checks it afterwards with an independent
+//! computation.
 //!
-//! Every choice is made in cell order, so the same input gives the same mask.
+//! The programme is first solved on the primary cell's own table (a few rows when the
+//! network is large); only when that has no solution is it widened to the cell's family,
+//! then to the whole year. Primary cells are taken in key order and every tie in the
+//! simplex is resolved the same way, so the same data gives the same mask on every run.
 
-use std::collections::{BTreeMap, HashMap};
+use super::model::{CellInfo, Family, Model, Relation};
+use crate::count::NETWORK;
+use microlp::{ComparisonOp, OptimizationDirection, Problem};
+use std::collections::{BTreeMap, BTreeSet};
 
-/// One cell of a protection problem.
+/// How much each primary cell must be able to move, down and up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Cell {
-    /// Its value (a count, or cents for amounts).
-    pub value: i64,
-    /// Whether the primary secret hides it.
-    pub primary: bool,
+pub struct Targets {
+    pub down: i64,
+    pub up: i64,
 }
 
-/// `parts` add up to `total` (indices into the cells).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Equation {
-    pub parts: Vec<usize>,
-    pub total: usize,
-}
+/// The share of an amount that a hidden amount must be able to move, each way (percent).
+pub const AMOUNT_PROTECTION_PERCENT: i64 = 25;
 
-impl Equation {
-    fn cells(&self) -> impl Iterator<Item = usize> + '_ {
-        self.parts
-            .iter()
-            .copied()
-            .chain(std::iter::once(self.total))
+/// The movement a primary cell of `value` needs: a count's interval must be `level`
+/// wide, an amount's must reach ± [`AMOUNT_PROTECTION_PERCENT`] of it.
+pub fn targets(family: Family, value: i64, level: i64) -> Targets {
+    if family == Family::Amounts {
+        let side = (value * AMOUNT_PROTECTION_PERCENT + 99) / 100;
+        return Targets {
+            down: side.min(value - 1).max(0),
+            up: side.max(1),
+        };
+    }
+    // Down as far as the cell can go (to 1): moving down needs partners that move up,
+    // which any cell can; moving up needs partners with room to move down.
+    let down = (value - 1).min(level).max(0);
+    Targets {
+        down,
+        up: (level - down).max(1),
     }
 }
 
-/// Cells and the equations an attacker knows.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Problem {
-    pub cells: Vec<Cell>,
-    pub equations: Vec<Equation>,
+/// The width of interval the audit requires of a primary cell.
+pub fn required_width(family: Family, value: i64, level: i64) -> i64 {
+    let targets = targets(family, value, level);
+    targets.down + targets.up
 }
-
-/// Above this many hidden cells the exact audit is skipped (the line rule still applies);
-/// the report says so.
-pub const AUDIT_LIMIT: usize = 4_000;
 
 /// The result of a protection.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mask {
     pub hidden: Vec<bool>,
-    /// Whether the exact audit ran on the final mask and found nothing recoverable.
-    pub audited: bool,
+    /// Primary cells for which no perturbation was found (the audit will fail on them).
+    pub unprotected: Vec<usize>,
 }
 
-/// Hides the primary cells and enough others that none can be recovered.
-pub fn protect(problem: &Problem) -> Mask {
-    let mut hidden: Vec<bool> = problem.cells.iter().map(|cell| cell.primary).collect();
-    let mut equations_of: Vec<Vec<usize>> = vec![Vec::new(); problem.cells.len()];
-    for (position, equation) in problem.equations.iter().enumerate() {
-        for cell in equation.cells() {
-            if let Some(list) = equations_of.get_mut(cell) {
-                list.push(position);
-            }
-        }
-    }
-    // Each round hides at least one more cell, so this ends.
-    for _ in 0..=problem.cells.len() {
-        if apply_line_rule(problem, &mut hidden) {
-            continue;
-        }
-        let Some(recoverable) = recoverable_cells(problem, &hidden) else {
-            return Mask {
-                hidden,
-                audited: false,
-            };
-        };
-        if recoverable.is_empty() {
-            return Mask {
-                hidden,
-                audited: true,
-            };
-        }
-        let mut changed = false;
-        for cell in recoverable {
-            if let Some(candidate) = equations_of
-                .get(cell)
-                .into_iter()
-                .flatten()
-                .filter_map(|position| problem.equations.get(*position))
-                .filter_map(|equation| smallest_visible(problem, &hidden, equation))
-                .min_by_key(|candidate| candidate_rank(problem, *candidate))
-            {
-                if let Some(flag) = hidden.get_mut(candidate) {
-                    if !*flag {
-                        *flag = true;
-                        changed = true;
-                    }
-                }
-            }
-        }
-        if !changed {
-            // Nothing left to hide next to the recoverable cells: hide the smallest visible
-            // cell of any equation that has a hidden cell, which widens the unknowns.
-            let candidate = problem
-                .equations
-                .iter()
-                .filter(|equation| equation.cells().any(|cell| hidden[cell]))
-                .filter_map(|equation| smallest_visible(problem, &hidden, equation))
-                .min_by_key(|candidate| candidate_rank(problem, *candidate));
-            match candidate {
-                Some(candidate) => hidden[candidate] = true,
-                None => {
-                    return Mask {
-                        hidden,
-                        audited: false,
-                    }
-                }
-            }
-        }
-    }
-    Mask {
-        hidden,
-        audited: false,
-    }
-}
+/// Rows kept around the primary cell when a table has many.
+const NEIGHBOUR_ROWS: usize = 8;
 
-/// Zeros last, then smallest value, then cell order.
-fn candidate_rank(problem: &Problem, cell: usize) -> (bool, i64, usize) {
-    let value = problem.cells.get(cell).map_or(0, |cell| cell.value);
-    (value == 0, value.abs(), cell)
-}
-
-fn smallest_visible(problem: &Problem, hidden: &[bool], equation: &Equation) -> Option<usize> {
-    equation
-        .cells()
-        .filter(|cell| !hidden.get(*cell).copied().unwrap_or(true))
-        .min_by_key(|cell| candidate_rank(problem, *cell))
-}
-
-/// One pass of the line rule; true when a cell was hidden.
-fn apply_line_rule(problem: &Problem, hidden: &mut [bool]) -> bool {
-    let mut changed = false;
-    for equation in &problem.equations {
-        let hidden_cells: Vec<usize> = equation.cells().filter(|cell| hidden[*cell]).collect();
-        let hidden_parts: Vec<usize> = equation
-            .parts
-            .iter()
-            .copied()
-            .filter(|cell| hidden[*cell])
-            .collect();
-        let lone = hidden_cells.len() == 1;
-        let all_ones = !hidden[equation.total]
-            && hidden_parts.len() >= 2
-            && hidden_parts
-                .iter()
-                .all(|cell| problem.cells.get(*cell).is_some_and(|cell| cell.value == 1));
-        if lone || all_ones {
-            if let Some(candidate) = smallest_visible(problem, hidden, equation) {
-                hidden[candidate] = true;
-                changed = true;
-            }
-        }
-    }
-    changed
-}
-
-const EPSILON: f64 = 1e-9;
-
-/// The hidden cells an attacker can compute exactly from the published cells and the
-/// equations (`None` when there are too many hidden cells to audit).
-pub fn recoverable_cells(problem: &Problem, hidden: &[bool]) -> Option<Vec<usize>> {
-    let unknowns: Vec<usize> = (0..problem.cells.len())
-        .filter(|cell| hidden.get(*cell).copied().unwrap_or(false))
+/// Hides the primary cells and the secondary cells that protect them.
+pub fn protect(model: &Model, level: i64) -> Mask {
+    let mut hidden: Vec<bool> = model
+        .variables
+        .iter()
+        .map(|variable| variable.cell.as_ref().is_some_and(|cell| cell.primary))
         .collect();
-    if unknowns.len() > AUDIT_LIMIT {
-        return None;
-    }
-    let local: HashMap<usize, usize> = unknowns
+    let constraints_of = model.constraints_of();
+    let mut primaries: Vec<(usize, &CellInfo)> = model
+        .variables
         .iter()
         .enumerate()
-        .map(|(position, cell)| (*cell, position))
+        .filter_map(|(index, variable)| {
+            variable
+                .cell
+                .as_ref()
+                .filter(|cell| cell.primary)
+                .map(|cell| (index, cell))
+        })
         .collect();
-    // Reduced rows, each with its pivot column (coefficient 1) absent from all other rows.
-    let mut pivot_rows: Vec<(usize, BTreeMap<usize, f64>)> = Vec::new();
-    let mut pivot_of_column: HashMap<usize, usize> = HashMap::new();
-    for equation in &problem.equations {
-        let mut row: BTreeMap<usize, f64> = BTreeMap::new();
-        for (cell, sign) in equation
-            .parts
-            .iter()
-            .map(|cell| (*cell, 1.0))
-            .chain(std::iter::once((equation.total, -1.0)))
-        {
-            if let Some(column) = local.get(&cell) {
-                *row.entry(*column).or_insert(0.0) += sign;
+    primaries.sort_by(|left, right| left.1.key.cmp(&right.1.key));
+    let mut unprotected = Vec::new();
+    for (primary, cell) in primaries {
+        let value = model
+            .variables
+            .get(primary)
+            .map_or(0, |variable| variable.value);
+        let wanted = targets(cell.family, value, level);
+        let width = wanted.down + wanted.up;
+        // The usual split first; when one side cannot move that far (a small total that
+        // cannot go down, say), the other side takes the whole width.
+        let mut splits = vec![(wanted.down, wanted.up)];
+        for down in (0..=wanted.down.max(value - 1).min(width)).rev() {
+            if down != wanted.down {
+                splits.push((down, (width - down).max(1)));
             }
         }
-        row.retain(|_, coefficient| coefficient.abs() > EPSILON);
-        // Eliminate the existing pivots from the new row; a reduced pivot row holds no
-        // other pivot column, so each factor is the row's coefficient as it stands.
-        let pivots_in_row: Vec<(usize, f64)> = row
+        let mut protected = false;
+        for (down, up) in splits {
+            let mut moved: Vec<usize> = Vec::new();
+            let mut feasible = true;
+            for shift in [-down, up] {
+                if shift == 0 {
+                    continue;
+                }
+                let found = [Scope::Table, Scope::Family, Scope::Year]
+                    .into_iter()
+                    .find_map(|scope| {
+                        let members = neighbourhood(model, &hidden, primary, cell, scope);
+                        perturbation(model, &constraints_of, &hidden, &members, primary, shift)
+                    });
+                match found {
+                    Some(cells) => moved.extend(cells),
+                    None => {
+                        feasible = false;
+                        break;
+                    }
+                }
+            }
+            if feasible {
+                for moved_cell in moved {
+                    if let Some(flag) = hidden.get_mut(moved_cell) {
+                        *flag = true;
+                    }
+                }
+                protected = true;
+                break;
+            }
+        }
+        if !protected {
+            unprotected.push(primary);
+        }
+    }
+    unprotected.dedup();
+    Mask {
+        hidden,
+        unprotected,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    Table,
+    Family,
+    Year,
+}
+
+/// The variables the perturbation may move: the primary cell's table (or family, or
+/// year), on its own row, the network's, rows already holding hidden cells and the rows
+/// with the largest values, plus the unknowns.
+fn neighbourhood(
+    model: &Model,
+    hidden: &[bool],
+    primary: usize,
+    cell: &CellInfo,
+    scope: Scope,
+) -> Vec<usize> {
+    let widen = scope == Scope::Table && (cell.is_row_total || cell.family == Family::Households);
+    let scope = if widen { Scope::Family } else { scope };
+    let in_scope = |other: &CellInfo| -> bool {
+        match scope {
+            Scope::Table => other.table == cell.table,
+            Scope::Family => other.family == cell.family,
+            Scope::Year => true,
+        }
+    };
+    let candidates: Vec<(usize, &CellInfo, i64)> = model
+        .variables
+        .iter()
+        .enumerate()
+        .filter_map(|(index, variable)| {
+            variable
+                .cell
+                .as_ref()
+                .filter(|other| in_scope(other) && variable.value > 0)
+                .map(|other| (index, other, variable.value))
+        })
+        .collect();
+    let all_rows: BTreeSet<&str> = candidates
+        .iter()
+        .map(|(_, other, _)| other.row.as_str())
+        .collect();
+    let rows: BTreeSet<&str> = if scope == Scope::Year || all_rows.len() <= NEIGHBOUR_ROWS + 2 {
+        all_rows
+    } else {
+        let mut rows: BTreeSet<&str> = [cell.row.as_str(), NETWORK].into_iter().collect();
+        for (index, other, _) in &candidates {
+            if hidden.get(*index).copied().unwrap_or(false) && other.table == cell.table {
+                rows.insert(other.row.as_str());
+            }
+        }
+        // The largest rows of the primary cell's column (its modality), then of its table.
+        let mut column: Vec<(i64, &str)> = candidates
             .iter()
-            .filter_map(|(column, coefficient)| {
-                pivot_of_column
-                    .get(column)
-                    .map(|pivot| (*pivot, *coefficient))
+            .filter(|(_, other, _)| {
+                other.table == cell.table && other.key.modality == cell.key.modality
             })
+            .map(|(_, other, value)| (*value, other.row.as_str()))
             .collect();
-        for (pivot, factor) in pivots_in_row {
-            let Some((_, pivot_row)) = pivot_rows.get(pivot) else {
-                continue;
-            };
-            for (column, coefficient) in pivot_row {
-                *row.entry(*column).or_insert(0.0) -= factor * coefficient;
-            }
+        column.sort_by(|left, right| right.0.cmp(&left.0).then(left.1.cmp(right.1)));
+        for (_, row) in column.into_iter().take(NEIGHBOUR_ROWS) {
+            rows.insert(row);
         }
-        row.retain(|_, coefficient| coefficient.abs() > EPSILON);
-        let Some((&column, &coefficient)) = row.iter().next() else {
+        rows
+    };
+    let mut members: Vec<usize> = candidates
+        .iter()
+        .filter(|(index, other, _)| *index == primary || rows.contains(other.row.as_str()))
+        .map(|(index, _, _)| *index)
+        .collect();
+    if !members.contains(&primary) {
+        members.push(primary);
+    }
+    members.extend(
+        model
+            .variables
+            .iter()
+            .enumerate()
+            .filter(|(_, variable)| variable.cell.is_none())
+            .map(|(index, _)| index),
+    );
+    members.sort_unstable();
+    members
+}
+
+/// What hiding a published cell costs: one cell, more for the network's and for totals,
+/// a little more for large values (which readers use most).
+fn cost(model: &Model, hidden: &[bool], variable: usize) -> f64 {
+    if hidden.get(variable).copied().unwrap_or(false) {
+        return 0.001;
+    }
+    let Some(item) = model.variables.get(variable) else {
+        return 1.0;
+    };
+    let Some(cell) = item.cell.as_ref() else {
+        return 0.0;
+    };
+    let mut cost = 1.0 + 0.01 * ((item.value.max(0) as f64) + 1.0).ln();
+    if cell.row == NETWORK {
+        cost += 2.0;
+    }
+    if cell.is_row_total {
+        cost += 2.0;
+    }
+    cost
+}
+
+/// The cells moved by the cheapest perturbation that moves `primary` by `shift`, `None`
+/// when there is none among `members`.
+fn perturbation(
+    model: &Model,
+    constraints_of: &[Vec<usize>],
+    hidden: &[bool],
+    members: &[usize],
+    primary: usize,
+    shift: i64,
+) -> Option<Vec<usize>> {
+    let mut problem = Problem::new(OptimizationDirection::Minimize);
+    // For a cell: (up, down) parts of its movement; for an unknown: one free variable.
+    let mut parts: BTreeMap<usize, (microlp::Variable, Option<microlp::Variable>)> =
+        BTreeMap::new();
+    for member in members {
+        let item = model.variables.get(*member)?;
+        if item.cell.is_none() {
+            let free = problem.add_var(0.0, (f64::NEG_INFINITY, f64::INFINITY));
+            parts.insert(*member, (free, None));
+            continue;
+        }
+        let room_down = (item.value - model.lower_bound(*member)).max(0) as f64;
+        let unit_cost = cost(model, hidden, *member);
+        let (up_bounds, down_bounds) = if *member == primary {
+            if shift > 0 {
+                ((shift as f64, shift as f64), (0.0, 0.0))
+            } else {
+                ((0.0, 0.0), (-shift as f64, -shift as f64))
+            }
+        } else {
+            ((0.0, f64::INFINITY), (0.0, room_down))
+        };
+        if *member == primary && shift < 0 && (-shift as f64) > room_down {
+            return None;
+        }
+        let up = problem.add_var(unit_cost, up_bounds);
+        let down = problem.add_var(unit_cost, down_bounds);
+        parts.insert(*member, (up, Some(down)));
+    }
+    let mut seen: BTreeSet<usize> = BTreeSet::new();
+    for member in members {
+        for position in constraints_of.get(*member).into_iter().flatten() {
+            if !seen.insert(*position) {
+                continue;
+            }
+            let constraint = model.constraints.get(*position)?;
+            let mut expression: Vec<(microlp::Variable, f64)> = Vec::new();
+            let mut current: i128 = 0;
+            for (variable, coefficient) in &constraint.terms {
+                let value = model.variables.get(*variable).map_or(0, |item| item.value);
+                current += i128::from(*coefficient) * i128::from(value);
+                if let Some((up, down)) = parts.get(variable) {
+                    expression.push((*up, *coefficient as f64));
+                    if let Some(down) = down {
+                        expression.push((*down, -(*coefficient as f64)));
+                    }
+                }
+            }
+            let slack = (i128::from(constraint.constant) - current) as f64;
+            let operator = match constraint.relation {
+                Relation::Equal => ComparisonOp::Eq,
+                Relation::AtMost => ComparisonOp::Le,
+                Relation::AtLeast => ComparisonOp::Ge,
+            };
+            let rhs = if constraint.relation == Relation::Equal {
+                0.0
+            } else {
+                slack
+            };
+            problem.add_constraint(expression.as_slice(), operator, rhs);
+        }
+    }
+    let solution = problem.solve().ok()?.into_solution().ok()?;
+    let mut moved = Vec::new();
+    for (member, (up, down)) in &parts {
+        if model
+            .variables
+            .get(*member)
+            .is_some_and(|item| item.cell.is_none())
+        {
+            continue;
+        }
+        let movement = solution.var_value(*up) - down.map_or(0.0, |down| solution.var_value(down));
+        if movement.abs() > 1e-6 && *member != primary {
+            moved.push(*member);
+        }
+    }
+    Some(moved)
+}
+
+/// Groups larger than this are not pruned (the audit still runs on them).
+const PRUNE_GROUP_LIMIT: usize = 80;
+
+/// Publishes back the secondary cells the protection does not need: each one in turn,
+/// the costliest first (the network's, totals, large values), is shown again when the
+/// interval attack on its group still finds every primary cell wide enough and no
+/// hidden cell exact. The perturbations chose cells one primary cell at a time; this
+/// removes what later choices made redundant.
+pub fn prune(model: &Model, mut mask: Mask, level: i64) -> Mask {
+    let mut candidates: Vec<(usize, f64)> = (0..model.variables.len())
+        .filter(|index| mask.hidden.get(*index).copied().unwrap_or(false))
+        .filter(|index| {
+            model
+                .variables
+                .get(*index)
+                .and_then(|variable| variable.cell.as_ref())
+                .is_some_and(|cell| !cell.primary)
+        })
+        .map(|index| (index, cost(model, &[], index)))
+        .collect();
+    candidates.sort_by(|left, right| right.1.total_cmp(&left.1).then(left.0.cmp(&right.0)));
+    for (candidate, _) in candidates {
+        let groups = super::attack::groups(model, &mask.hidden);
+        let Some(group) = groups.into_iter().find(|group| group.contains(&candidate)) else {
             continue;
         };
-        for value in row.values_mut() {
-            *value /= coefficient;
+        if group.len() > PRUNE_GROUP_LIMIT {
+            continue;
         }
-        // Keep the other rows reduced: remove the new pivot column from them.
-        for (_, other) in pivot_rows.iter_mut() {
-            if let Some(factor) = other.get(&column).copied() {
-                for (other_column, value) in &row {
-                    *other.entry(*other_column).or_insert(0.0) -= factor * value;
-                }
-                other.retain(|_, coefficient| coefficient.abs() > EPSILON);
+        if let Some(flag) = mask.hidden.get_mut(candidate) {
+            *flag = false;
+        }
+        let targets: Vec<usize> = group
+            .iter()
+            .copied()
+            .filter(|index| *index != candidate)
+            .filter(|index| {
+                model
+                    .variables
+                    .get(*index)
+                    .is_some_and(|variable| variable.cell.is_some())
+            })
+            .collect();
+        let holds = match super::attack::attack(model, &mask.hidden, &targets) {
+            Ok(intervals) => intervals.iter().all(|(index, interval)| {
+                let Some(variable) = model.variables.get(*index) else {
+                    return false;
+                };
+                let required = match variable.cell.as_ref() {
+                    Some(cell) if cell.primary => {
+                        required_width(cell.family, variable.value, level)
+                    }
+                    _ => 1,
+                };
+                interval.width().is_none_or(|width| width >= required)
+            }),
+            Err(_) => false,
+        };
+        if !holds {
+            if let Some(flag) = mask.hidden.get_mut(candidate) {
+                *flag = true;
             }
         }
-        pivot_of_column.insert(column, pivot_rows.len());
-        pivot_rows.push((column, row));
     }
-    let mut recoverable: Vec<usize> = pivot_rows
-        .iter()
-        .filter(|(_, row)| row.len() == 1)
-        .filter_map(|(column, _)| unknowns.get(*column))
-        .copied()
-        .collect();
-    recoverable.sort_unstable();
-    Some(recoverable)
+    mask
 }

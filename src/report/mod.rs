@@ -5,8 +5,9 @@
 //! while building writes nothing, and each file is written whole (temporary file, then
 //! rename).
 
+pub mod audit;
 pub mod charts;
-pub mod csv;
+mod csv;
 pub mod html;
 pub mod parquet;
 pub mod sections;
@@ -44,6 +45,10 @@ pub enum ReportError {
     Count(#[from] count::CountError),
     #[error("erreur interne en préparant {what} ({cause})")]
     Render { what: String, cause: String },
+    #[error("le masque du secret statistique échoue à son propre audit : l'édition publiée n'est pas écrite ({failures} case(s) trop peu protégée(s), par exemple {example}) ; signalez-le aux développeurs, ou écrivez l'édition interne avec --interne")]
+    AuditFailed { failures: usize, example: String },
+    #[error(transparent)]
+    Attack(#[from] protect::attack::AttackError),
     #[error("le fichier « {path} » ne peut pas être écrit ({cause})")]
     Write { path: String, cause: String },
 }
@@ -109,7 +114,7 @@ pub fn build(verification: &Verification, options: &ReportOptions) -> Result<Rep
     let schemas =
         crate::schema::schemas().map_err(|error| ReportError::render("les schémas", error))?;
     let records = Records::from_sheets(&verification.sheets);
-    let indicators = count::count(&records, &verification.network, schemas)?;
+    let mut indicators = count::count(&records, &verification.network, schemas)?;
     let latest = *indicators.years.last().ok_or(ReportError::NoData)?;
     let year = match options.year {
         Some(year) if indicators.years.contains(&year) => year,
@@ -128,7 +133,19 @@ pub fn build(verification: &Verification, options: &ReportOptions) -> Result<Rep
     let secret = if options.internal {
         Secret::none(threshold)
     } else {
-        protect::protect(&indicators, threshold)
+        let secret = protect::protect(&indicators, protect::Settings::of(&verification.network))?;
+        if !secret.audited() {
+            return Err(ReportError::AuditFailed {
+                failures: secret.audit.failures.len(),
+                example: secret.audit.failures.first().cloned().unwrap_or_default(),
+            });
+        }
+        // What this edition never publishes is left out of every file, not shown as
+        // « s » (a reader would take it for a hidden count of 1 or more).
+        indicators
+            .figures
+            .retain(|key, _| !secret.withheld.contains(key));
+        secret
     };
     let context = Context {
         verification,
@@ -156,11 +173,19 @@ pub fn build(verification: &Verification, options: &ReportOptions) -> Result<Rep
             path: PathBuf::from("indicateurs.parquet"),
             bytes: parquet::indicators(&context)?,
         },
-        OutputFile {
+    ];
+    if options.internal {
+        // Row-level data (one row per request) exists only in the internal edition.
+        files.push(OutputFile {
             path: PathBuf::from("demandes.parquet"),
             bytes: parquet::requests(&context)?,
-        },
-    ];
+        });
+    } else {
+        files.push(OutputFile {
+            path: PathBuf::from("audit-secret.json"),
+            bytes: audit::render(&context)?,
+        });
+    }
     for chart in &content.charts {
         files.push(OutputFile {
             path: Path::new("graphiques").join(format!("{}.svg", chart.id)),

@@ -940,14 +940,40 @@ fn quality(builder: &mut Builder) {
         for field in &schema.fields {
             let absent = missing.get(&field.name).copied().unwrap_or(0);
             // For a list, the missing values are the network's « Non renseigné » cell.
-            let network_cell_hidden = field.categories().is_some()
-                && builder.context.secret.is_hidden(&crate::count::Key::new(
+            // Where it differs from that cell (communes that sent only a grid), the
+            // difference would be their hidden cells: then it is not given either. The
+            // values a reste à vivre needs are bounded by its « Non calculable » cell.
+            let network_cell_hidden = if field.categories().is_some() {
+                let key = crate::count::Key::new(
                     year,
                     NETWORK,
                     &format!("demandes_par_{}", field.name),
                     NOT_GIVEN,
-                ));
-            if network_cell_hidden || (!internal && absent > 0 && absent < threshold as usize) {
+                );
+                builder.context.secret.is_hidden(&key)
+                    || builder
+                        .context
+                        .indicators
+                        .figures
+                        .get(&key)
+                        .is_some_and(|figure| figure.value != Decimal::from(absent as u64))
+            } else {
+                let feeds_remaining = [
+                    "ressources_mensuelles",
+                    "charges_mensuelles",
+                    "nombre_personnes",
+                    "nombre_enfants",
+                ]
+                .contains(&field.name.as_str());
+                feeds_remaining
+                    && builder.context.secret.is_hidden(&crate::count::Key::new(
+                        year,
+                        NETWORK,
+                        "demandes_par_reste_a_vivre",
+                        crate::count::REMAINING_BANDS[5],
+                    ))
+            };
+            if !internal && (network_cell_hidden || (absent > 0 && absent < threshold as usize)) {
                 rows.push(vec![
                     Shown::text(field.title.clone()),
                     Shown::secret(),
@@ -1090,15 +1116,35 @@ fn method(builder: &mut Builder) {
             super::INTERNAL_BANNER
         ));
     } else {
-        let threshold = network.seuil_secret;
+        let settings = context
+            .secret
+            .settings
+            .unwrap_or_else(|| crate::protect::Settings::of(network));
+        let threshold = settings.threshold;
         builder.text(format!(
-            "Secret statistique : le seuil est de {threshold} (reseau.toml, jamais moins de 3). Une case marquée « s » est couverte par le secret. Secret primaire : tout effectif de 1 à {} est masqué, ainsi que tout montant, médiane, part ou taux calculé sur moins de {threshold} foyers. Secret secondaire : d'autres cases sont masquées (les plus petites d'abord) pour qu'aucune case masquée ne puisse être retrouvée par soustraction à partir des totaux des communes, des totaux par modalité ou du total du réseau ; les tableaux qui partagent les mêmes totaux sont protégés ensemble, et un taux ou un indice est masqué quand l'effectif dont il est tiré l'est.{}",
+            "Secret statistique : une case marquée « s » est couverte par le secret. Secret primaire : tout effectif de 1 à {} est masqué (seuil de {threshold}, reseau.toml, jamais moins de 3), ainsi que tout montant versé à moins de {threshold} foyers ou dont un seul foyer détient {} % ou plus (règle de dominance de l'Insee). Une médiane n'est publiée que si elle repose sur au moins {} valeurs et {threshold} foyers ; elle est arrondie (montants à {} €, délais au jour, reste à vivre à l'euro). Les zéros sont publiés : une case masquée n'est donc jamais nulle.",
             threshold.saturating_sub(1),
-            if context.secret.audited {
-                " Une vérification exacte (résolution du système des totaux publiés) confirme qu'aucune case masquée n'est calculable."
-            } else {
-                " Les tableaux étant très grands, la vérification exacte n'a pas été faite pour tous ; la règle « jamais une seule case masquée dans une ligne ou une colonne » est respectée partout."
-            },
+            crate::protect::DOMINANCE_PERCENT,
+            settings.median_minimum,
+            crate::count::MEDIAN_AMOUNT_STEP,
+        ));
+        builder.text(format!(
+            "Secret secondaire : d'autres cases, parfois plus grandes, sont masquées pour qu'aucune case masquée ne puisse être encadrée trop précisément par un lecteur qui détient tous les fichiers publiés (totaux des communes, total du réseau, catégories, zéros publiés, foyers distincts et foyers qui demandent plusieurs fois). C'est la méthode de l'intervalle de protection de l'Insee et de τ-Argus : pour chaque effectif masqué par le secret primaire, l'intervalle des valeurs possibles doit avoir une largeur d'au moins {} (intervalle_protection, reseau.toml) ; pour un montant, il doit s'étendre d'au moins {} % de part et d'autre. Les cases à masquer sont choisies par programmation linéaire pour en masquer le moins possible. Tous les tableaux d'une même année sont protégés ensemble. Une part, un taux ou un indice est masqué dès qu'une case dont il est tiré l'est. Les foyers vus dans plusieurs communes ne sont publiés que pour le réseau.",
+            settings.protection_level,
+            crate::protect::suppression::AMOUNT_PROTECTION_PERCENT,
+        ));
+        let (cells, hidden) = context.secret.audit.totals();
+        let narrowest = context
+            .secret
+            .audit
+            .narrowest_count()
+            .map_or_else(|| "aucun effectif n'est masqué par le secret primaire".to_string(), |width| format!("l'intervalle le plus étroit d'un effectif masqué par le secret primaire a une largeur de {width}"));
+        builder.text(format!(
+            "Audit : après masquage, l'outil attaque lui-même les fichiers publiés (programmation linéaire en nombres entiers sur toutes les relations ci-dessus) et ne publie l'édition que si chaque case masquée résiste : {narrowest} (au moins {} exigé), et aucune case masquée n'est calculable exactement. {} cases sur {} sont masquées ({} %). Le détail, case par case et sans les valeurs, est dans le fichier audit-secret.json.",
+            settings.protection_level,
+            hidden,
+            cells,
+            super::audit::percent(hidden, cells).replace('.', ","),
         ));
     }
     let rows = context
