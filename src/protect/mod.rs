@@ -440,6 +440,79 @@ fn width_unit(family: Family) -> &'static str {
     }
 }
 
+/// One year protected and attacked.
+struct YearResult {
+    model: Model,
+    keys: BTreeMap<usize, Key>,
+    mask: suppression::Mask,
+    intervals: Vec<(usize, attack::Interval)>,
+}
+
+fn protect_year(
+    indicators: &Indicators,
+    year: i32,
+    settings: Settings,
+) -> Result<YearResult, attack::AttackError> {
+    let level = i64::from(settings.protection_level);
+    let YearModel { model, keys } = year_model(indicators, year, settings.threshold);
+    let mask = suppression::prune(&model, suppression::protect(&model, level), level);
+    let targets: Vec<usize> = (0..model.variables.len())
+        .filter(|index| mask.hidden.get(*index).copied().unwrap_or(false))
+        .collect();
+    let intervals = attack::attack(&model, &mask.hidden, &targets)?;
+    Ok(YearResult {
+        model,
+        keys,
+        mask,
+        intervals,
+    })
+}
+
+/// Years share no relation, so they are protected side by side on every core; the
+/// results come back in year order, so the mask does not depend on the machine.
+fn protect_years(
+    indicators: &Indicators,
+    settings: Settings,
+) -> Vec<Result<YearResult, attack::AttackError>> {
+    let years = &indicators.years;
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .clamp(1, years.len().max(1));
+    let mut results: Vec<(usize, Result<YearResult, attack::AttackError>)> =
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..workers)
+                .map(|worker| {
+                    scope.spawn(move || {
+                        years
+                            .iter()
+                            .enumerate()
+                            .skip(worker)
+                            .step_by(workers)
+                            .map(|(position, year)| {
+                                (position, protect_year(indicators, *year, settings))
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|handle| {
+                    handle.join().unwrap_or_else(|_| {
+                        vec![(
+                            usize::MAX,
+                            Err(attack::AttackError(
+                                "un calcul du secret s'est interrompu".to_string(),
+                            )),
+                        )]
+                    })
+                })
+                .collect()
+        });
+    results.sort_by_key(|(position, _)| *position);
+    results.into_iter().map(|(_, result)| result).collect()
+}
+
 /// The mask of the published edition, audited.
 pub fn protect(indicators: &Indicators, settings: Settings) -> Result<Secret, attack::AttackError> {
     let mut secret = Secret {
@@ -453,13 +526,13 @@ pub fn protect(indicators: &Indicators, settings: Settings) -> Result<Secret, at
             secret.withheld.insert(key.clone());
         }
     }
-    for year in &indicators.years {
-        let YearModel { model, keys } = year_model(indicators, *year, settings.threshold);
-        let mask = suppression::prune(&model, suppression::protect(&model, level), level);
-        let targets: Vec<usize> = (0..model.variables.len())
-            .filter(|index| mask.hidden.get(*index).copied().unwrap_or(false))
-            .collect();
-        let intervals = attack::attack(&model, &mask.hidden, &targets)?;
+    for result in protect_years(indicators, settings) {
+        let YearResult {
+            model,
+            keys,
+            mask,
+            intervals,
+        } = result?;
         for (index, interval) in intervals {
             let (Some(key), Some(variable)) = (keys.get(&index), model.variables.get(index)) else {
                 continue;
