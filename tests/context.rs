@@ -372,3 +372,70 @@ fn a_missing_file_is_a_tool_error() {
     let run = contexte(&[insee("national/absent.csv")], folder.path(), "2021");
     assert_eq!(run.code, 2, "{}", run.stdout);
 }
+
+/// The over-representation index of Blain's single-parent families in the example report,
+/// recomputed by hand from the requests (`indicateurs.csv`) and the census context that
+/// `contexte` wrote in `sample_data/`.
+#[test]
+fn over_representation_recomputed_by_hand_for_blain() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let context = rows(&root.join("sample_data/contexte/contexte-insee-2021.xlsx"));
+    let households = |zone: &str, modality: &str| -> i64 {
+        value(&context, zone, "menages_par_composition_foyer", modality)
+            .parse()
+            .expect("whole number")
+    };
+    let types = [
+        "Personne seule",
+        "Couple sans enfant",
+        "Couple avec enfant(s)",
+        "Famille monoparentale",
+        "Autre ménage",
+    ];
+    // Blain's households, 2021 census: 1651 + 1159 + 1129 + 332 + 187 = 4458.
+    let blain: Vec<i64> = types.iter().map(|kind| households("44015", kind)).collect();
+    assert_eq!(blain, [1651, 1159, 1129, 332, 187]);
+    // Blain's requests in 2024 by household type (known types): 102 + 25 + 47 + 77 + 18 = 269.
+    let csv = std::fs::read_to_string(root.join("reports/exemple/indicateurs.csv")).expect("csv");
+    let published = |indicator: &str, modality: &str| -> String {
+        let prefix = format!("2024;44015;Blain;{indicator};{modality};");
+        csv.lines()
+            .find_map(|line| line.strip_prefix(&prefix))
+            .and_then(|rest| rest.split(';').next())
+            .unwrap_or_else(|| panic!("{prefix}"))
+            .to_string()
+    };
+    let requests: Vec<i64> = types
+        .iter()
+        .map(|kind| {
+            published("demandes_par_composition_foyer", kind)
+                .parse()
+                .expect("count")
+        })
+        .collect();
+    assert_eq!(requests, [102, 25, 47, 77, 18]);
+    // (77 / 269) / (332 / 4458) = 0.28625 / 0.07447 = 3.8436… → 3,84.
+    assert_eq!(
+        published(
+            "indice_surrepresentation_par_composition_foyer",
+            "Famille monoparentale"
+        ),
+        "3,84"
+    );
+    // Second reading, against Loire-Atlantique: (77 / 269) / (D44's share).
+    let department: Vec<i64> = types.iter().map(|kind| households("D44", kind)).collect();
+    let total: i64 = department.iter().sum();
+    let index = (77.0 / 269.0) / (department[3] as f64 / total as f64);
+    let shown = format!("{index:.2}").replace('.', ",");
+    assert_eq!(shown, "3,59", "D44: {department:?}");
+    let html = std::fs::read_to_string(root.join("reports/exemple/rapport.html")).expect("html");
+    let table = html
+        .split("id=\"tableau-surrepresentation-menages-departement\"")
+        .nth(1)
+        .expect("the département index table");
+    let blain_row = table
+        .split("<tr")
+        .find(|row| row.contains(">Blain<"))
+        .expect("Blain's row");
+    assert!(blain_row.contains(">3,59<"), "{blain_row}");
+}
