@@ -439,3 +439,74 @@ fn over_representation_recomputed_by_hand_for_blain() {
         .expect("Blain's row");
     assert!(blain_row.contains(">3,59<"), "{blain_row}");
 }
+
+/// A zone code is a commune only for the census context: in a grid it is an unknown
+/// commune (E024), and in the context only France and the département of a member count.
+#[test]
+fn zone_codes_are_accepted_in_the_context_only() {
+    let folder = data_folder();
+    std::fs::write(
+        folder.path().join("grille.csv"),
+        "commune;annee;indicateur;modalite;valeur\r\nD44;2024;demandes;Total;12\r\n",
+    )
+    .expect("grid");
+    std::fs::write(
+        folder.path().join("contexte.csv"),
+        "commune;millesime;indicateur;modalite;valeur\r\nD44;2021;population;Total;1458252\r\nFRANCE;2021;population;Total;67762028\r\nD35;2021;population;Total;1101576\r\n",
+    )
+    .expect("context");
+    let output = Command::new(env!("CARGO_BIN_EXE_observatoire"))
+        .arg("verifier")
+        .arg(folder.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8(output.stdout).expect("utf-8");
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    let errors: Vec<&str> = stdout
+        .lines()
+        .filter(|line| line.contains(" : erreur "))
+        .collect();
+    assert_eq!(errors.len(), 2, "{stdout}");
+    assert!(
+        errors[0].contains("contexte.csv › A4 : erreur E024"),
+        "{stdout}"
+    );
+    assert!(
+        errors[1].contains("grille.csv › A2 : erreur E024"),
+        "{stdout}"
+    );
+}
+
+/// Damaged inputs give located errors, never a panic (exit code 1, nothing written).
+#[test]
+fn damaged_files_are_refused_without_panicking() {
+    let folder = data_folder();
+    let files = folder.path().join("insee");
+    std::fs::create_dir(&files).expect("folder");
+    let cases: [(&str, &[u8]); 4] = [
+        ("vide.csv", b""),
+        ("abime.zip", b"PK\x03\x04 not really a zip"),
+        ("abime.xlsx", b"PK\x03\x04\x00\x00garbage"),
+        (
+            "binaire.csv",
+            &[0xFF, 0xFE, 0x00, 0x01, 0x02, b';', b'\n', 0x9C],
+        ),
+    ];
+    for (name, bytes) in cases {
+        let path = files.join(name);
+        std::fs::write(&path, bytes).expect("write");
+        let run = contexte(
+            &[path.to_string_lossy().into_owned()],
+            folder.path(),
+            "2021",
+        );
+        assert_eq!(run.code, 1, "{name}: {}", run.stdout);
+        assert!(
+            run.stdout.contains(" : erreur E0"),
+            "{name}: {}",
+            run.stdout
+        );
+        assert!(!folder.path().join("contexte").exists(), "{name}");
+    }
+}
