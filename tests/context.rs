@@ -510,3 +510,38 @@ fn damaged_files_are_refused_without_panicking() {
         assert!(!folder.path().join("contexte").exists(), "{name}");
     }
 }
+
+/// A note under the table is not a commune: it is counted as left out, and the rest is
+/// read (here a small file of Loire-Atlantique: no France, not national).
+#[test]
+fn a_note_under_the_table_is_counted_as_left_out() {
+    let folder = data_folder();
+    let original = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/E057-recensement-valeur-masquee/dossier_complet.csv"),
+    )
+    .expect("csv");
+    let unmasked = original.replace(";s;", ";12.5;") + "Source : Insee, RP2021\r\n";
+    let path = folder.path().join("dossier_complet.csv");
+    std::fs::write(&path, unmasked).expect("write");
+    let run = contexte(
+        &[path.to_string_lossy().into_owned()],
+        folder.path(),
+        "2021",
+    );
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("8 lignes de communes lues dans les fichiers de l'Insee."),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("1 lignes sans code commune (CODGEO) écartées"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("D44 Loire-Atlantique (8 communes)"));
+    assert!(!run.stdout.contains("FRANCE"));
+}

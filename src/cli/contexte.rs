@@ -46,6 +46,12 @@ pub fn exec(options: Options) -> u8 {
                     String::new()
                 }
             );
+            if report.rows_without_code > 0 {
+                println!(
+                    "{} lignes sans code commune (CODGEO) écartées : notes ou totaux sous le tableau.",
+                    count(report.rows_without_code)
+                );
+            }
             match &report.written {
                 Some((path, zones)) => {
                     println!(

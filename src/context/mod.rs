@@ -139,6 +139,8 @@ pub struct ContextReport {
     pub rows_read: usize,
     /// Municipal districts left out (their commune's row counts them).
     pub districts_skipped: usize,
+    /// Rows left out because their CODGEO is not a commune code.
+    pub rows_without_code: usize,
 }
 
 impl ContextReport {
@@ -308,6 +310,7 @@ pub fn import_context(options: &ContextOptions) -> Result<ContextReport, Context
         written: None,
         rows_read: census.rows_read,
         districts_skipped: census.districts_skipped,
+        rows_without_code: census.rows_without_code,
     };
     let (network, mut diagnostics) = match load_network(options) {
         Ok(loaded) => loaded,
@@ -491,6 +494,7 @@ pub fn import_context(options: &ContextOptions) -> Result<ContextReport, Context
         written: Some((path, written_zones)),
         rows_read: census.rows_read,
         districts_skipped: census.districts_skipped,
+        rows_without_code: census.rows_without_code,
     })
 }
 

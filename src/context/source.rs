@@ -40,6 +40,8 @@ pub struct Census {
     pub rows_read: usize,
     /// Rows of municipal districts (Paris, Lyon, Marseille), left out: their commune is in.
     pub districts_skipped: usize,
+    /// Rows whose CODGEO is not a commune code (a note under the table): left out.
+    pub rows_without_code: usize,
 }
 
 /// The header of one table: where the codes are, and which needed columns it has.
@@ -127,6 +129,9 @@ impl Census {
         cell: impl Fn(usize) -> String,
     ) {
         let Some(code) = commune_code(&cell(header.codgeo)) else {
+            if !cell(header.codgeo).trim().is_empty() {
+                self.rows_without_code += 1;
+            }
             return;
         };
         if is_district(&code) {

@@ -89,6 +89,36 @@ fn modalities(context: &Context, field: &str) -> Vec<String> {
         .collect()
 }
 
+/// What a row of requester shares shows: the share (or the share ÷ `divisor`, an index),
+/// « s » when a category of the row is hidden, « — » when the row has no request of a
+/// known category.
+fn row_cell(
+    shares: Option<&Vec<Decimal>>,
+    hidden: bool,
+    position: usize,
+    divisor: Option<Decimal>,
+) -> Shown {
+    if hidden {
+        return Shown::secret();
+    }
+    match (shares, divisor) {
+        (Some(shares), None) => percent(Some(shares[position])),
+        (Some(shares), Some(divisor)) if !divisor.is_zero() => {
+            index(Some(shares[position] / divisor))
+        }
+        _ => Shown::missing(),
+    }
+}
+
+/// Whether a category of the row is hidden by the secret.
+fn row_hidden(view: &View, year: i32, commune: &str, field: &str, modalities: &[String]) -> bool {
+    let code = format!("demandes_par_{field}");
+    modalities.iter().any(|modality| {
+        view.secret
+            .is_hidden(&crate::count::Key::new(year, commune, &code, modality))
+    })
+}
+
 /// Exact shares (%) of the requesters of a row, `None` when any category is hidden.
 fn requester_shares(
     view: &View,
@@ -151,8 +181,9 @@ pub fn tables(context: &Context, view: &View, vintage: i32) -> Vec<Table> {
                 cells[0].strong = true;
             }
             let shares = requester_shares(view, year, row, field, &modalities);
+            let hidden = row_hidden(view, year, row, field, &modalities);
             for position in 0..modalities.len() {
-                let shown = percent(shares.as_ref().map(|shares| shares[position]));
+                let shown = row_cell(shares.as_ref(), hidden, position, None);
                 cells.push(if row == NETWORK {
                     shown.strong()
                 } else {
@@ -230,11 +261,9 @@ pub fn tables(context: &Context, view: &View, vintage: i32) -> Vec<Table> {
                 cells[0].strong = true;
             }
             let shares = requester_shares(view, year, row, field, &modalities);
+            let hidden = row_hidden(view, year, row, field, &modalities);
             for (position, population_share) in department_shares.iter().enumerate() {
-                let value = shares.as_ref().and_then(|shares| {
-                    (!population_share.is_zero()).then(|| shares[position] / population_share)
-                });
-                let shown = index(value);
+                let shown = row_cell(shares.as_ref(), hidden, position, Some(*population_share));
                 cells.push(if row == NETWORK {
                     shown.strong()
                 } else {
