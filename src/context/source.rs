@@ -48,8 +48,9 @@ pub struct Census {
 struct Header {
     codgeo: usize,
     columns: Vec<(usize, Variable)>,
-    /// Vintages of the needed variables under another prefix (`P20_POP` → 2020).
-    other_vintages: BTreeSet<i32>,
+    /// Vintages (and families) of the needed variables under another prefix
+    /// (`P20_POP` → 2020, `P`).
+    other_vintages: BTreeSet<(i32, &'static str)>,
 }
 
 /// A vintage from its two-digit prefix (`21` → 2021).
@@ -84,7 +85,7 @@ fn find_header(cells: &[String], millesime: i32) -> Option<Header> {
             if digits == prefix {
                 columns.push((position, *variable));
             } else if let Some(vintage) = vintage_of(digits) {
-                other_vintages.insert(vintage);
+                other_vintages.insert((vintage, variable.family));
             }
         }
     }
@@ -159,11 +160,23 @@ impl Census {
         diagnostics: &mut Vec<Diagnostic>,
     ) -> bool {
         if header.columns.is_empty() {
-            let message = match header.other_vintages.iter().next_back() {
+            let latest = header
+                .other_vintages
+                .iter()
+                .next_back()
+                .map(|(vintage, _)| *vintage);
+            let message = match latest {
                 Some(other) => format!(
-                    "ce fichier est du millésime {other} (variables P{:02}_…, C{:02}_…), pas du millésime {millesime} demandé",
-                    other.rem_euclid(100),
-                    other.rem_euclid(100)
+                    "ce fichier est du millésime {other} (variables {}), pas du millésime {millesime} demandé",
+                    header
+                        .other_vintages
+                        .iter()
+                        .filter(|(vintage, _)| *vintage == other)
+                        // P before C (they sort the other way).
+                        .rev()
+                        .map(|(_, family)| format!("{family}{:02}_…", other.rem_euclid(100)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
                 None => "aucune variable de structure de la population (P..._POP…) ni des ménages (C..._MEN…) dans ce fichier".to_string(),
             };
