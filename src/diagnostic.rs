@@ -92,6 +92,9 @@ codes! {
     E053 => Erreur, "Pas de reseau.toml : la répartition des coûts ne peut pas utiliser le réseau par défaut.";
     E054 => Erreur, "Montant impossible à répartir (clé nulle ou montant hors limites).";
     E055 => Erreur, "Fichier de populations de l'Insee inutilisable (colonne absente, membre manquant, valeur illisible).";
+    E056 => Erreur, "Fichier du recensement de l'Insee inutilisable (autre millésime, colonne CODGEO ou variables absentes).";
+    E057 => Erreur, "Valeur du recensement masquée (« s », cellule vide) ou illisible : elle n'est jamais lue comme 0.";
+    E058 => Erreur, "Membre du réseau absent des fichiers du recensement de l'Insee.";
     W001 => Avertissement, "Colonne inconnue, ignorée.";
     W002 => Avertissement, "Montant accordé supérieur au montant demandé.";
     W003 => Avertissement, "La commune n'était pas membre du réseau à cette date.";

@@ -5,10 +5,12 @@
 //! together for every command. [`templates`] writes the blank spreadsheets the agents
 //! fill in; [`anonymise`] removes identifying data at the source and pseudonymises
 //! households. [`network`] describes the network (`reseau.toml`); [`generate`] writes
-//! realistic synthetic data for examples, tests and benchmarks.
+//! realistic synthetic data for examples, tests and benchmarks. [`context`] turns INSEE's
+//! census bases into the `contexte` table, with the reference [`zones`] (département, France).
 
 pub mod anonymise;
 pub mod check;
+pub mod context;
 pub mod count;
 pub mod diagnostic;
 pub mod fold;
@@ -23,3 +25,4 @@ pub mod report;
 pub mod schema;
 pub mod templates;
 pub mod verify;
+pub mod zones;

@@ -42,6 +42,9 @@ pub enum FieldType {
 pub enum Role {
     /// An INSEE code or the name of a member of the network.
     Commune,
+    /// A member, or a reference zone of the census context (`D44`, `FRANCE`).
+    #[serde(rename = "commune_ou_zone")]
+    CommuneOrZone,
     /// Euros, exact to the cent.
     Money,
 }
@@ -103,7 +106,12 @@ impl Field {
 
     /// Whether the field holds a commune.
     pub fn is_commune(&self) -> bool {
-        self.role == Some(Role::Commune)
+        matches!(self.role, Some(Role::Commune | Role::CommuneOrZone))
+    }
+
+    /// Whether the field also accepts a reference zone (`D44`, `FRANCE`), never a member.
+    pub fn accepts_zones(&self) -> bool {
+        self.role == Some(Role::CommuneOrZone)
     }
 }
 

@@ -53,6 +53,9 @@ const EXPECTED: &[(&str, &str, Option<&str>)] = &[
     ("E053-repartition-sans-reseau", "E053", None),
     ("E054-montant-hors-limites", "E054", Some("D2")),
     ("E055-populations-insee-incompletes", "E055", None),
+    ("E056-recensement-autre-millesime", "E056", None),
+    ("E057-recensement-valeur-masquee", "E057", Some("I9")),
+    ("E058-recensement-membre-absent", "E058", None),
     ("N001-feuille-ignoree", "N001", None),
     ("N002-ligne-de-total", "N002", None),
     ("N003-sans-reseau-toml", "N003", None),
@@ -72,9 +75,34 @@ const NOT_FROM_FILES: &[(&str, &str)] = &[(
     "a vintage missing a member is refused when reseau.toml is read (E040); E050 guards compute() called with a network built in code",
 )];
 
-/// The cost-sharing codes come from `repartition` (and E055 from `populations`), which
-/// have no JSON output: their fixtures are run and snapshotted as text only.
+/// The census file each `contexte` fixture folder holds (E056–E058).
+fn census_file(folder: &str) -> Option<&'static str> {
+    if folder.starts_with("E056-") {
+        Some("base-cc-evol-struct-pop-2020.csv")
+    } else if folder.starts_with("E057-") || folder.starts_with("E058-") {
+        Some("dossier_complet.csv")
+    } else {
+        None
+    }
+}
+
+/// The cost-sharing codes come from `repartition` (E055 from `populations`, E056–E058 from
+/// `contexte`), which have no JSON output: their fixtures are run and snapshotted as text
+/// only.
 fn command_for(folder: &str) -> Vec<String> {
+    if let Some(file) = census_file(folder) {
+        // Nothing is written: these folders have errors.
+        return [
+            "contexte",
+            &format!("{folder}/{file}"),
+            "--dossier",
+            folder,
+            "--millesime",
+            "2021",
+        ]
+        .map(String::from)
+        .to_vec();
+    }
     if folder.starts_with("E055-") {
         return [
             "populations",
@@ -120,6 +148,8 @@ fn fixture_folders() -> Vec<String> {
         .map(|entry| entry.unwrap())
         .filter(|entry| entry.file_type().unwrap().is_dir())
         .map(|entry| entry.file_name().into_string().unwrap())
+        // INSEE's census bases, shaped like the real files, for tests/context.rs.
+        .filter(|folder| folder != "insee")
         .collect();
     folders.sort();
     folders

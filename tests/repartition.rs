@@ -734,6 +734,20 @@ mod populations {
         check_added(&network);
     }
 
+    /// INSEE's `ensemble.xlsx` of « Populations légales des communes », as LibreOffice
+    /// writes it (`tests/fixtures/insee/make.py`): sheets « Régions » and « Départements »
+    /// have populations too, the « Communes » one has title rows, French column titles and
+    /// the département and commune codes in two columns (`44` and `015`, `971` and `01`).
+    #[test]
+    fn the_ensemble_workbook_as_insee_publishes_it_adds_the_vintage() {
+        let (_folder, network) = network_copy();
+        let insee = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/insee/populations/ensemble.xlsx");
+        let report = import_populations(&options(insee, &network)).unwrap();
+        assert_eq!(report.exit_code(), 0, "{:#?}", report.diagnostics);
+        check_added(&network);
+    }
+
     #[test]
     fn a_file_missing_a_member_is_refused() {
         let (_folder, network) = network_copy();

@@ -1,9 +1,14 @@
 //! `sample_data/` is exactly what `observatoire exemple` writes (the raw `brut/` folder
-//! aside, written by `examples/brut.rs`): regenerate it with `cargo run -- exemple` when the
-//! generator changes on purpose.
+//! aside, written by `examples/brut.rs`), and its census context is exactly what
+//! `observatoire contexte` writes from the INSEE-shaped national bases of
+//! `tests/fixtures/insee/national/`: regenerate them with `cargo run -- exemple` and the
+//! `contexte` command of the README when the generator or the import changes on purpose.
 
 use observatoire::generate::{generate, write_example, ExampleOptions};
 use std::path::{Path, PathBuf};
+
+/// The context written by `contexte`, not by `exemple`.
+const CENSUS_CONTEXT: &str = "contexte/contexte-insee-2021.xlsx";
 
 fn files_under(root: &Path, relative: &Path, found: &mut Vec<PathBuf>) {
     let mut entries: Vec<_> = std::fs::read_dir(root.join(relative))
@@ -17,7 +22,7 @@ fn files_under(root: &Path, relative: &Path, found: &mut Vec<PathBuf>) {
             if entry.file_name() != "brut" {
                 files_under(root, &child, found);
             }
-        } else {
+        } else if child != Path::new(CENSUS_CONTEXT) {
             found.push(child);
         }
     }
@@ -42,4 +47,34 @@ fn sample_data_is_what_exemple_writes() {
             file.display()
         );
     }
+}
+
+#[test]
+fn the_sample_census_context_is_what_contexte_writes_from_insee_files() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let fresh = tempfile::tempdir().expect("temporary folder");
+    std::fs::copy(
+        root.join("sample_data/reseau.toml"),
+        fresh.path().join("reseau.toml"),
+    )
+    .expect("reseau.toml");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_observatoire"))
+        .arg("contexte")
+        .arg(root.join("tests/fixtures/insee/national/dossier_complet.zip"))
+        .arg("--dossier")
+        .arg(fresh.path())
+        .args(["--millesime", "2021"])
+        .output()
+        .expect("run");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    assert!(
+        std::fs::read(fresh.path().join(CENSUS_CONTEXT)).expect("fresh")
+            == std::fs::read(root.join("sample_data").join(CENSUS_CONTEXT)).expect("committed"),
+        "sample_data/{CENSUS_CONTEXT} differs from what `contexte` writes"
+    );
 }

@@ -721,6 +721,11 @@ impl<'a> Checker<'a> {
             _ => {}
         }
         if field.is_commune() {
+            if field.accepts_zones() {
+                if let Some(zone) = self.reference_zone(cell) {
+                    return Ok((Value::Commune(zone), None));
+                }
+            }
             return self.parse_commune(cell).map(|value| (value, None));
         }
         let static_field: &'static Field = &schema.fields[field_index];
@@ -854,6 +859,20 @@ impl<'a> Checker<'a> {
             check_bounds(field, number)?;
         }
         Ok((value, None))
+    }
+
+    /// A reference zone of the census context: France, or the département of a member.
+    fn reference_zone(&self, cell: &RawCell) -> Option<String> {
+        let RawCell::Text(text) = cell else {
+            return None;
+        };
+        let zone = crate::zones::zone_code(text)?;
+        let of_a_member = zone == crate::zones::FRANCE
+            || self.network.membres.iter().any(|member| {
+                crate::zones::department_of(&member.code)
+                    .is_some_and(|department| crate::zones::department_zone(department) == zone)
+            });
+        of_a_member.then_some(zone)
     }
 
     fn parse_commune(&self, cell: &RawCell) -> Result<Value, Problem> {

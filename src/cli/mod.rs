@@ -2,6 +2,7 @@
 
 mod anonymiser;
 mod cle;
+mod contexte;
 mod exemple;
 mod modeles;
 mod populations;
@@ -36,6 +37,8 @@ enum Command {
     Repartition(repartition::Options),
     /// Ajoute à reseau.toml les populations légales de l'Insee d'un millésime
     Populations(populations::Options),
+    /// Écrit le contexte du recensement (âges, ménages, département, France) à partir des fichiers de l'Insee
+    Contexte(contexte::Options),
     /// Écrit le rapport d'analyse des besoins sociaux (HTML, xlsx, CSV, Parquet, graphiques)
     Rapport(rapport::Options),
 }
@@ -50,6 +53,7 @@ pub fn run(arguments: Arguments) -> u8 {
         Command::Anonymiser(options) => anonymiser::exec(options),
         Command::Repartition(options) => repartition::exec(options),
         Command::Populations(options) => populations::exec(options),
+        Command::Contexte(options) => contexte::exec(options),
         Command::Rapport(options) => rapport::exec(options),
     }
 }

@@ -820,18 +820,27 @@ pub fn generate(options: &ExampleOptions) -> Result<ExampleData, ExampleError> {
         },
         rows: staff_time(schema("temps_personnel")?, &mut rng, years.clone()),
     });
-    files.push(ExampleFile {
-        path: "contexte/contexte-2021.xlsx".to_string(),
-        schema: "contexte",
-        style: TableStyle {
-            format: TableFormat::Xlsx,
-            sheet_name: "Contexte".to_string(),
-            title: Some("Recensement de la population 2021 (structure illustrative)".to_string()),
-            total_row: false,
-            dates: DateStyle::Cells,
-        },
-        rows: context(set, &communes, &mut rng),
-    });
+    // The census context of the six communes of the convention is read from INSEE's bases
+    // by `contexte` (`sample_data/contexte/contexte-insee-2021.xlsx`); fictional communes
+    // get an illustrative one.
+    let fictional: Vec<ExampleCommune> =
+        communes.iter().skip(REAL_COMMUNES.len()).cloned().collect();
+    if !fictional.is_empty() {
+        files.push(ExampleFile {
+            path: "contexte/contexte-2021.xlsx".to_string(),
+            schema: "contexte",
+            style: TableStyle {
+                format: TableFormat::Xlsx,
+                sheet_name: "Contexte".to_string(),
+                title: Some(
+                    "Recensement de la population 2021 (structure illustrative)".to_string(),
+                ),
+                total_row: false,
+                dates: DateStyle::Cells,
+            },
+            rows: context(set, &fictional, &mut rng),
+        });
+    }
     let network_toml = network_toml(&communes, options);
     Ok(ExampleData {
         communes,

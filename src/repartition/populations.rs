@@ -2,11 +2,15 @@
 //! `reseau.toml`, for the network's members, keeping the rest of the file (comments
 //! included) as the coordinator wrote it.
 //!
-//! INSEE publishes one row per commune, as a `;`-separated csv or an xlsx workbook, with
-//! the commune code in `COM` (when it holds codes), `CODGEO`, or `CODDEP`/`DEP` + `CODCOM`,
-//! and the populations in `PMUN` (municipale) and `PTOT` (totale). Title rows above the
-//! header are skipped. A member missing from the file is refused: a key without one of
-//! the members would put its share on the others.
+//! INSEE publishes one row per commune, as a `;`-separated csv with coded column names
+//! (the commune code in `COM` when it holds codes, `CODGEO`, or `CODDEP`/`DEP` + `CODCOM`;
+//! the populations in `PMUN`, municipale, and `PTOT`, totale), or as the `ensemble.xlsx`
+//! workbook of « Populations légales des communes »: a sheet per level, the « Communes »
+//! one with title rows above French column titles (« Code département », « Code commune »
+//! on three digits, « Population municipale », « Population totale »). Title rows above the
+//! header are skipped, and the sheet with a commune code is preferred to the sheets of
+//! régions or départements, which have populations too. A member missing from the file is
+//! refused: a key without one of the members would put its share on the others.
 
 use crate::check::cells::number_as_text;
 use crate::diagnostic::{cell_name, Code, Diagnostic, Location};
@@ -76,10 +80,27 @@ struct Columns {
     ptot: usize,
 }
 
+/// A column title as a code: INSEE's coded names as they are, its French titles
+/// (« Population municipale ») as the code they stand for.
 fn header_name(cell: &RawCell) -> String {
-    match cell {
-        RawCell::Text(text) => text.trim().to_ascii_uppercase(),
-        _ => String::new(),
+    let RawCell::Text(text) = cell else {
+        return String::new();
+    };
+    match crate::fold::fold(text).as_str() {
+        "code commune" => "CODCOM".to_string(),
+        "code departement" => "CODDEP".to_string(),
+        "code geographique" => "CODGEO".to_string(),
+        "population municipale" => "PMUN".to_string(),
+        "population totale" => "PTOT".to_string(),
+        _ => text.trim().to_ascii_uppercase(),
+    }
+}
+
+impl Columns {
+    fn has_commune_code(&self) -> bool {
+        self.codgeo.is_some()
+            || self.com.is_some()
+            || (self.department.is_some() && self.codcom.is_some())
     }
 }
 
@@ -158,17 +179,26 @@ fn population(cell: &RawCell) -> Option<u64> {
     }
 }
 
-/// The first sheet with a `PMUN` and `PTOT` header, its header row and columns.
+/// The first sheet with a `PMUN` and `PTOT` header and a commune code (else the first
+/// with the populations alone, for the message), its header row and columns.
 fn find_table(sheets: &[RawSheet]) -> Option<(&RawSheet, usize, Columns)> {
-    sheets.iter().find_map(|sheet| {
-        sheet
-            .rows
-            .iter()
-            .take(HEADER_SEARCH_ROWS)
-            .enumerate()
-            .find_map(|(position, row)| find_columns(row).map(|columns| (position, columns)))
-            .map(|(position, columns)| (sheet, position, columns))
-    })
+    let mut tables: Vec<(&RawSheet, usize, Columns)> = sheets
+        .iter()
+        .filter_map(|sheet| {
+            sheet
+                .rows
+                .iter()
+                .take(HEADER_SEARCH_ROWS)
+                .enumerate()
+                .find_map(|(position, row)| find_columns(row).map(|columns| (position, columns)))
+                .map(|(position, columns)| (sheet, position, columns))
+        })
+        .collect();
+    let best = tables
+        .iter()
+        .position(|(_, _, columns)| columns.has_commune_code())
+        .unwrap_or(0);
+    (!tables.is_empty()).then(|| tables.swap_remove(best))
 }
 
 fn to_diagnostics(shown: &str, problems: Vec<crate::network::NetworkProblem>) -> Vec<Diagnostic> {
@@ -258,14 +288,11 @@ pub fn import_populations(options: &ImportOptions) -> Result<ImportReport, Impor
         return Ok(ImportReport::refused(vec![Diagnostic::new(
             Code::E055,
             Location::file(&insee_shown),
-            "aucune feuille n'a les colonnes PMUN et PTOT des populations légales de l'Insee",
+            "aucune feuille n'a les colonnes des populations légales de l'Insee (PMUN et PTOT, ou « Population municipale » et « Population totale »)",
         )
-        .hint("utilisez le fichier des populations légales des communes publié par l'Insee (colonnes COM ou CODGEO, ou CODDEP et CODCOM, puis PMUN et PTOT)")]));
+        .hint("utilisez le fichier des populations légales des communes publié par l'Insee : le csv (colonnes COM ou CODGEO, ou CODDEP et CODCOM, puis PMUN et PTOT) ou le classeur ensemble.xlsx (feuille « Communes »)")]));
     };
-    if columns.codgeo.is_none()
-        && columns.com.is_none()
-        && (columns.department.is_none() || columns.codcom.is_none())
-    {
+    if !columns.has_commune_code() {
         return Ok(ImportReport::refused(vec![Diagnostic::new(
             Code::E055,
             Location::file(&insee_shown).with_sheet(sheet.name.as_deref()),

@@ -13,6 +13,7 @@ pub mod parquet;
 pub mod sections;
 pub mod tables;
 pub mod workbook;
+pub mod zones;
 
 use crate::count::{self, records::Records, Indicators};
 use crate::protect::{self, Secret};

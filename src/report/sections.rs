@@ -432,6 +432,15 @@ fn profile(builder: &mut Builder) {
                 builder.table(table);
             }
             profile_chart(builder, *vintage);
+            for table in super::zones::tables(builder.context, &builder.view, *vintage) {
+                builder.table(Some(table));
+            }
+            let source = builder.source_line();
+            if let Some(chart) =
+                super::zones::chart(builder.context, &builder.view, *vintage, &source)
+            {
+                builder.chart(chart);
+            }
         }
         None => builder.text(
             "Aucun fichier de contexte (recensement) n'a été fourni : la comparaison avec la population n'est pas faite.",
@@ -1090,6 +1099,9 @@ fn method(builder: &mut Builder) {
         network.nom,
         network.cle_population.label()
     ));
+    if let Some(text) = super::zones::sources_text(context) {
+        builder.text(text);
+    }
     let vintages: Vec<String> = context
         .indicators
         .years

@@ -141,7 +141,11 @@ pub(super) fn write(
                 .iter()
                 .map(|member| format!("{} ({})", member.nom, member.code))
                 .collect();
-            sheet.write_string_with_format(row, 3, communes.join(" · "), &wrap)?;
+            let mut listed = communes.join(" · ");
+            if field.accepts_zones() {
+                listed.push_str(&reference_zones_hint(network));
+            }
+            sheet.write_string_with_format(row, 3, listed, &wrap)?;
         }
         row += 1;
     }
@@ -184,4 +188,31 @@ pub(super) fn write(
         }
     }
     Ok(())
+}
+
+/// The reference zones a census context may also describe: the members' départements
+/// (`D44`) and France.
+fn reference_zones_hint(network: &Network) -> String {
+    let mut departments: Vec<&str> = network
+        .membres
+        .iter()
+        .filter_map(|member| crate::zones::department_of(&member.code))
+        .collect();
+    departments.sort_unstable();
+    departments.dedup();
+    let zones: Vec<String> = departments
+        .iter()
+        .map(|department| {
+            format!(
+                "{} ({})",
+                crate::zones::department_zone(department),
+                crate::zones::department_name(department).unwrap_or(department)
+            )
+        })
+        .chain(std::iter::once(format!(
+            "{} (France)",
+            crate::zones::FRANCE
+        )))
+        .collect();
+    format!(" ; zones de référence : {}", zones.join(" · "))
 }
