@@ -205,6 +205,43 @@ fn is_whole(value: f64) -> bool {
     (value - value.round()).abs() < TOLERANCE
 }
 
+/// The group of unknowns linked to `start` (a hidden cell or an unknown), found by
+/// walking the relations from it: the same as its member of [`groups`], at the cost of
+/// the group alone.
+pub fn group_of(
+    model: &Model,
+    constraints_of: &[Vec<usize>],
+    hidden: &[bool],
+    start: usize,
+) -> Vec<usize> {
+    let unknown = |variable: usize| -> bool {
+        match model
+            .variables
+            .get(variable)
+            .and_then(|item| item.cell.as_ref())
+        {
+            Some(_) => hidden.get(variable).copied().unwrap_or(false),
+            None => variable < model.variables.len(),
+        }
+    };
+    let mut seen: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
+    let mut queue = vec![start];
+    seen.insert(start);
+    while let Some(variable) = queue.pop() {
+        for position in constraints_of.get(variable).into_iter().flatten() {
+            let Some(constraint) = model.constraints.get(*position) else {
+                continue;
+            };
+            for (other, _) in &constraint.terms {
+                if unknown(*other) && seen.insert(*other) {
+                    queue.push(*other);
+                }
+            }
+        }
+    }
+    seen.into_iter().collect()
+}
+
 /// The interval of each target (hidden cells), in the order given.
 pub fn attack(
     model: &Model,
@@ -217,7 +254,29 @@ pub fn attack(
         if !members.iter().any(|member| wanted.contains(member)) {
             continue;
         }
-        let problem = GroupProblem::new(model, &members, hidden);
+        found.extend(attack_group(model, hidden, &members, &wanted)?);
+    }
+    targets
+        .iter()
+        .map(|target| {
+            found
+                .get(target)
+                .map(|interval| (*target, *interval))
+                .ok_or_else(|| AttackError(format!("cellule {target} absente du modèle")))
+        })
+        .collect()
+}
+
+/// The intervals of the `wanted` members of one group of unknowns.
+pub fn attack_group(
+    model: &Model,
+    hidden: &[bool],
+    members: &[usize],
+    wanted: &std::collections::BTreeSet<usize>,
+) -> Result<BTreeMap<usize, Interval>, AttackError> {
+    let mut found: BTreeMap<usize, Interval> = BTreeMap::new();
+    {
+        let problem = GroupProblem::new(model, members, hidden);
         for (position, variable) in members.iter().enumerate() {
             if !wanted.contains(variable) {
                 continue;
@@ -244,13 +303,5 @@ pub fn attack(
             found.insert(*variable, Interval { lower, upper });
         }
     }
-    targets
-        .iter()
-        .map(|target| {
-            found
-                .get(target)
-                .map(|interval| (*target, *interval))
-                .ok_or_else(|| AttackError(format!("cellule {target} absente du modèle")))
-        })
-        .collect()
+    Ok(found)
 }

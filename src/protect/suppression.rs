@@ -367,11 +367,9 @@ pub fn prune(model: &Model, mut mask: Mask, level: i64) -> Mask {
         .map(|index| (index, cost(model, &[], index)))
         .collect();
     candidates.sort_by(|left, right| right.1.total_cmp(&left.1).then(left.0.cmp(&right.0)));
+    let constraints_of = model.constraints_of();
     for (candidate, _) in candidates {
-        let groups = super::attack::groups(model, &mask.hidden);
-        let Some(group) = groups.into_iter().find(|group| group.contains(&candidate)) else {
-            continue;
-        };
+        let group = super::attack::group_of(model, &constraints_of, &mask.hidden, candidate);
         if group.len() > PRUNE_GROUP_LIMIT {
             continue;
         }
@@ -389,19 +387,40 @@ pub fn prune(model: &Model, mut mask: Mask, level: i64) -> Mask {
                     .is_some_and(|variable| variable.cell.is_some())
             })
             .collect();
-        let holds = match super::attack::attack(model, &mask.hidden, &targets) {
-            Ok(intervals) => intervals.iter().all(|(index, interval)| {
-                let Some(variable) = model.variables.get(*index) else {
-                    return false;
-                };
-                let required = match variable.cell.as_ref() {
-                    Some(cell) if cell.primary => {
-                        required_width(cell.family, variable.value, level)
-                    }
-                    _ => 1,
-                };
-                interval.width().is_none_or(|width| width >= required)
-            }),
+        let wanted: BTreeSet<usize> = targets.iter().copied().collect();
+        // Once the candidate is shown, its former group may split: each part is attacked.
+        let mut parts: Vec<Vec<usize>> = Vec::new();
+        for target in &targets {
+            if !parts.iter().any(|part| part.contains(target)) {
+                parts.push(super::attack::group_of(
+                    model,
+                    &constraints_of,
+                    &mask.hidden,
+                    *target,
+                ));
+            }
+        }
+        let result: Result<Vec<(usize, super::attack::Interval)>, _> = parts
+            .iter()
+            .map(|part| super::attack::attack_group(model, &mask.hidden, part, &wanted))
+            .collect::<Result<Vec<_>, _>>()
+            .map(|found| found.into_iter().flatten().collect());
+        let holds = match result {
+            Ok(intervals) => {
+                intervals.len() == targets.len()
+                    && intervals.iter().all(|(index, interval)| {
+                        let Some(variable) = model.variables.get(*index) else {
+                            return false;
+                        };
+                        let required = match variable.cell.as_ref() {
+                            Some(cell) if cell.primary => {
+                                required_width(cell.family, variable.value, level)
+                            }
+                            _ => 1,
+                        };
+                        interval.width().is_none_or(|width| width >= required)
+                    })
+            }
             Err(_) => false,
         };
         if !holds {
