@@ -1152,7 +1152,7 @@ fn method(builder: &mut Builder) {
             .narrowest_count()
             .map_or_else(|| "aucun effectif n'est masqué par le secret primaire".to_string(), |width| format!("l'intervalle le plus étroit d'un effectif masqué par le secret primaire a une largeur de {width}"));
         builder.text(format!(
-            "Audit : après masquage, l'outil attaque lui-même les fichiers publiés (programmation linéaire en nombres entiers sur toutes les relations ci-dessus) et ne publie l'édition que si chaque case masquée résiste : {narrowest} (au moins {} exigé), et aucune case masquée n'est calculable exactement. {} cases sur {} sont masquées ({} %). Le détail, case par case et sans les valeurs, est dans le fichier audit-secret.json.",
+            "Audit : après masquage, l'outil attaque lui-même les fichiers publiés (programmation linéaire en nombres entiers sur toutes les relations ci-dessus) et ne publie l'édition que si chaque case masquée résiste : {narrowest} (il en faut au moins {}), et aucune case masquée n'est calculable exactement. {} cases d'effectifs, de foyers et de montants sur {} sont masquées ({} %) ; les parts, taux, indices et médianes qui en dépendent le sont avec elles. Le détail, case par case et sans les valeurs, est dans le fichier audit-secret.json.",
             settings.protection_level,
             hidden,
             cells,
