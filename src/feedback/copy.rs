@@ -80,7 +80,8 @@ struct SheetMarks<'d> {
     cells: BTreeMap<(u32, u32), Vec<&'d Diagnostic>>,
     /// Rejected rows, 0-based.
     rows: BTreeSet<u32>,
-    /// Identifying columns to empty: column → its header row (kept).
+    /// Columns to empty, identifying (E010) or unknown free text (W001, which may hold
+    /// names, as `anonymiser` assumes): column → its header row (kept).
     emptied: BTreeMap<u32, u32>,
     /// The last column of the table (for marking whole rows).
     last_column: u32,
@@ -112,7 +113,7 @@ fn marks<'d>(
         let marks = all.entry(problem.lieu.feuille.clone()).or_default();
         marks.cells.entry((row, column)).or_default().push(problem);
         marks.last_column = marks.last_column.max(column);
-        if problem.code == Code::E010 {
+        if matches!(problem.code, Code::E010 | Code::W001) {
             marks.emptied.insert(column, row);
         }
     }
@@ -147,8 +148,10 @@ fn comment_text(problems: &[&Diagnostic], hide_value: bool) -> String {
         if let Some(hint) = &problem.aide {
             text.push_str(&format!("\nQue faire : {hint}"));
         }
-        if problem.code == Code::E010 {
-            text.push_str("\nCette colonne a été vidée dans cette copie : ces données ne quittent pas le CCAS. Supprimez-la de votre fichier avant de le renvoyer.");
+        match problem.code {
+            Code::E010 => text.push_str("\nCette colonne a été vidée dans cette copie : ces données ne quittent pas le CCAS. Supprimez-la de votre fichier avant de le renvoyer."),
+            Code::W001 => text.push_str("\nSon contenu n'est pas recopié dans cette copie : du texte libre peut contenir des noms."),
+            _ => {}
         }
         parts.push(text);
     }
@@ -457,7 +460,90 @@ fn edit_xlsx_unguarded(
     book.workbook_view_mut().set_active_tab(0);
     let mut output = Vec::new();
     umya_spreadsheet::writer::xlsx::write_writer(&book, &mut output).ok()?;
-    Some(output)
+    without_unused_shared_strings(&output)
+}
+
+/// The editing library writes back the shared strings it read, even those whose cells
+/// were emptied (an identifying column's names): each string no cell refers to any more
+/// is blanked in place, so that indices stay valid and nothing else moves.
+fn without_unused_shared_strings(xlsx: &[u8]) -> Option<Vec<u8>> {
+    use quick_xml::events::Event;
+    use std::io::{Read, Write};
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).ok()?;
+    let mut used: BTreeSet<usize> = BTreeSet::new();
+    let mut shared_strings = None;
+    for index in 0..archive.len() {
+        let mut entry = archive.by_index(index).ok()?;
+        let name = entry.name().ok()?.to_string();
+        if name == "xl/sharedStrings.xml" {
+            let mut text = String::new();
+            entry.read_to_string(&mut text).ok()?;
+            shared_strings = Some((index, text));
+            continue;
+        }
+        if !name.starts_with("xl/worksheets/") || !name.ends_with(".xml") {
+            continue;
+        }
+        let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(entry));
+        let mut buffer = Vec::new();
+        let (mut in_shared_cell, mut in_value) = (false, false);
+        loop {
+            match reader.read_event_into(&mut buffer).ok()? {
+                Event::Start(element) if element.name().as_ref() == "c" => {
+                    in_shared_cell = element.attributes().flatten().any(|attribute| {
+                        attribute.key.as_ref() == "t" && attribute.value.as_ref() == "s"
+                    });
+                }
+                Event::Start(element) if element.name().as_ref() == "v" => {
+                    in_value = in_shared_cell;
+                }
+                Event::Text(text) if in_value => {
+                    let value: &str = text.as_ref();
+                    used.insert(value.trim().parse().ok()?);
+                }
+                Event::End(element) if element.name().as_ref() == "v" => in_value = false,
+                Event::End(element) if element.name().as_ref() == "c" => {
+                    in_shared_cell = false;
+                }
+                Event::Eof => break,
+                _ => {}
+            }
+            buffer.clear();
+        }
+    }
+    let Some((shared_index, text)) = shared_strings else {
+        return Some(xlsx.to_vec());
+    };
+    // `<si>` has no attributes and never nests: each item is the text up to `</si>`.
+    let mut scrubbed = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    let mut item = 0usize;
+    while let Some(start) = rest.find("<si>") {
+        let end = rest[start..].find("</si>")? + start + "</si>".len();
+        scrubbed.push_str(&rest[..start]);
+        if used.contains(&item) {
+            scrubbed.push_str(&rest[start..end]);
+        } else {
+            scrubbed.push_str("<si><t></t></si>");
+        }
+        item += 1;
+        rest = &rest[end..];
+    }
+    scrubbed.push_str(rest);
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default());
+    for index in 0..archive.len() {
+        if index == shared_index {
+            writer.start_file("xl/sharedStrings.xml", options).ok()?;
+            writer.write_all(scrubbed.as_bytes()).ok()?;
+        } else {
+            let entry = archive.by_index_raw(index).ok()?;
+            writer.raw_copy_file(entry).ok()?;
+        }
+    }
+    Some(writer.finish().ok()?.into_inner())
 }
 
 /// Widths of the list's columns, in characters.
