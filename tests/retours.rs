@@ -805,3 +805,42 @@ fn libreoffice_opens_every_copy() {
         "LibreOffice could not open {unopened:#?}"
     );
 }
+
+/// The same inputs give the same bytes: two runs write identical folders.
+#[test]
+fn the_same_inputs_give_the_same_bytes() {
+    let work = tempfile::tempdir().expect("temporary folder");
+    let mut written = Vec::new();
+    for attempt in ["premier", "second"] {
+        let out = work.path().join(attempt);
+        let run = run(
+            &[
+                "verifier",
+                "../retours/libreoffice",
+                "E010-colonne-identifiante",
+                "E006-feuille-trop-grande",
+                "--retours",
+                &out.to_string_lossy(),
+            ],
+            &fixtures_root(),
+        );
+        assert_eq!(run.exit_code, 1, "{}{}", run.stdout, run.stderr);
+        let files: Vec<(PathBuf, Vec<u8>)> = files_under(&out)
+            .into_iter()
+            .map(|path| {
+                let bytes = std::fs::read(&path).expect("read");
+                (
+                    path.strip_prefix(&out).expect("inside").to_path_buf(),
+                    bytes,
+                )
+            })
+            .collect();
+        written.push(files);
+    }
+    assert!(
+        written[0].len() >= 5,
+        "{:?}",
+        written[0].iter().map(|(path, _)| path).collect::<Vec<_>>()
+    );
+    assert!(written[0] == written[1], "two runs differ");
+}

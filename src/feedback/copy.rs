@@ -326,11 +326,7 @@ fn edit_xlsx(
     problems: &[&Diagnostic],
     marks: &BTreeMap<Option<String>, SheetMarks>,
 ) -> Option<Vec<u8>> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        edit_xlsx_unguarded(bytes, file, problems, marks)
-    }))
-    .ok()
-    .flatten()
+    crate::read::run_guarded(|| edit_xlsx_unguarded(bytes, file, problems, marks)).flatten()
 }
 
 fn edit_xlsx_unguarded(
@@ -460,13 +456,54 @@ fn edit_xlsx_unguarded(
     book.workbook_view_mut().set_active_tab(0);
     let mut output = Vec::new();
     umya_spreadsheet::writer::xlsx::write_writer(&book, &mut output).ok()?;
-    without_unused_shared_strings(&output)
+    scrubbed_and_stable(&output)
+}
+
+/// The editing library numbers and orders custom number formats through a hash map, so
+/// two runs could differ: the formats are sorted by id, and a cell format pointing at a
+/// custom « General » points at the built-in one (id 0) instead, which is the same format.
+fn stable_number_formats(styles: &str) -> String {
+    let (Some(start), Some(end)) = (styles.find("<numFmts"), styles.find("</numFmts>")) else {
+        return styles.to_string();
+    };
+    let Some(open_end) = styles[start..].find('>').map(|offset| start + offset + 1) else {
+        return styles.to_string();
+    };
+    let id_of = |element: &str| -> Option<u32> {
+        let after = element.split("numFmtId=\"").nth(1)?;
+        after.split('"').next()?.parse().ok()
+    };
+    let mut formats: Vec<(u32, String)> = styles[open_end..end]
+        .split("<numFmt ")
+        .filter(|element| !element.trim().is_empty())
+        .filter_map(|element| {
+            let element = format!("<numFmt {element}");
+            Some((id_of(&element)?, element))
+        })
+        .collect();
+    formats.sort();
+    let general: Vec<u32> = formats
+        .iter()
+        .filter(|(_, element)| element.contains("formatCode=\"General\""))
+        .map(|(id, _)| *id)
+        .collect();
+    let mut rest = styles[end..].to_string();
+    for id in general {
+        rest = rest.replace(&format!("numFmtId=\"{id}\""), "numFmtId=\"0\"");
+    }
+    let mut result = styles[..open_end].to_string();
+    for (_, element) in formats {
+        result.push_str(&element);
+    }
+    result.push_str(&rest);
+    result
 }
 
 /// The editing library writes back the shared strings it read, even those whose cells
 /// were emptied (an identifying column's names): each string no cell refers to any more
-/// is blanked in place, so that indices stay valid and nothing else moves.
-fn without_unused_shared_strings(xlsx: &[u8]) -> Option<Vec<u8>> {
+/// is blanked in place, so that indices stay valid and nothing else moves. The number
+/// formats are made stable on the way ([`stable_number_formats`]).
+fn scrubbed_and_stable(xlsx: &[u8]) -> Option<Vec<u8>> {
     use quick_xml::events::Event;
     use std::io::{Read, Write};
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).ok()?;
@@ -511,9 +548,8 @@ fn without_unused_shared_strings(xlsx: &[u8]) -> Option<Vec<u8>> {
             buffer.clear();
         }
     }
-    let Some((shared_index, text)) = shared_strings else {
-        return Some(xlsx.to_vec());
-    };
+    // A workbook without shared strings (every text inline) has nothing to blank.
+    let (shared_index, text) = shared_strings.unwrap_or((usize::MAX, String::new()));
     // `<si>` has no attributes and never nests: each item is the text up to `</si>`.
     let mut scrubbed = String::with_capacity(text.len());
     let mut rest = text.as_str();
@@ -530,14 +566,30 @@ fn without_unused_shared_strings(xlsx: &[u8]) -> Option<Vec<u8>> {
         rest = &rest[end..];
     }
     scrubbed.push_str(rest);
+    let styles = match archive.by_name("xl/styles.xml") {
+        Ok(mut entry) => {
+            let mut text = String::new();
+            entry.read_to_string(&mut text).ok()?;
+            Some(stable_number_formats(&text))
+        }
+        Err(_) => None,
+    };
     let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .last_modified_time(zip::DateTime::default());
     for index in 0..archive.len() {
+        let is_styles = archive
+            .by_index_raw(index)
+            .ok()?
+            .name()
+            .is_ok_and(|name| name == "xl/styles.xml");
         if index == shared_index {
             writer.start_file("xl/sharedStrings.xml", options).ok()?;
             writer.write_all(scrubbed.as_bytes()).ok()?;
+        } else if let (true, Some(styles)) = (is_styles, &styles) {
+            writer.start_file("xl/styles.xml", options).ok()?;
+            writer.write_all(styles.as_bytes()).ok()?;
         } else {
             let entry = archive.by_index_raw(index).ok()?;
             writer.raw_copy_file(entry).ok()?;
@@ -692,6 +744,12 @@ fn rebuild(
     unreadable: bool,
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut workbook = Workbook::new();
+    // No clock in the output: the same inputs give the same bytes.
+    workbook.set_properties(
+        &rust_xlsxwriter::DocProperties::new()
+            .set_title("À corriger")
+            .set_creation_datetime(&rust_xlsxwriter::ExcelDateTime::from_ymd(2024, 1, 1)?),
+    );
     let shown_name = |sheet: &Option<String>| match sheet {
         Some(name) => name.clone(),
         None => csv_sheet_name(file),

@@ -9,7 +9,8 @@
 //! only read, never written.
 //!
 //! Privacy: a column flagged E010 (names, addresses…) is emptied in the copy, its header
-//! kept with a comment saying why, so that no identifying value travels back.
+//! kept with a comment saying why, so that no identifying value travels back; so is an
+//! unknown column (W001), whose free text may hold names.
 
 pub mod copy;
 pub mod note;
