@@ -2,7 +2,8 @@
 //!
 //! The modules follow the data's way: [`read`] the users' files, [`check`] them against
 //! the [`schema`]s, report [`diagnostic`]s through [`render`]; [`verify`] ties these
-//! together for every command. [`templates`] writes the blank spreadsheets the agents
+//! together for every command, and [`feedback`] writes each CCAS an annotated copy of
+//! its own files. [`templates`] writes the blank spreadsheets the agents
 //! fill in; [`anonymise`] removes identifying data at the source and pseudonymises
 //! households. [`network`] describes the network (`reseau.toml`); [`generate`] writes
 //! realistic synthetic data for examples, tests and benchmarks. [`context`] turns INSEE's
@@ -13,6 +14,7 @@ pub mod check;
 pub mod context;
 pub mod count;
 pub mod diagnostic;
+pub mod feedback;
 pub mod fold;
 pub mod generate;
 pub mod network;

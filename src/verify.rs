@@ -17,6 +17,10 @@ pub const NETWORK_FILE: &str = "reseau.toml";
 /// the other commands (a file given by name is still checked, and its names flagged).
 pub const RAW_FOLDER: &str = "brut";
 
+/// A folder of annotated copies written back to the CCAS (`verifier --retours`): never
+/// read as received files.
+pub const FEEDBACK_FOLDER: &str = "retours";
+
 /// Errors that stop the tool from doing its job at all (exit code 2).
 #[derive(Debug, thiserror::Error)]
 pub enum ToolError {
@@ -57,6 +61,9 @@ pub struct SheetSummary {
 #[derive(Debug, Clone, Serialize)]
 pub struct FileSummary {
     pub fichier: String,
+    /// Where the file is on disk (the feedback copies read it again).
+    #[serde(skip)]
+    pub chemin: PathBuf,
     pub format: Option<SourceFormat>,
     /// False when the file could not be read at all.
     pub lu: bool,
@@ -210,6 +217,13 @@ fn walk(
                 );
                 continue;
             }
+            if name.eq_ignore_ascii_case(FEEDBACK_FOLDER) {
+                diagnostics.push(
+                    Diagnostic::new(Code::N004, Location::file(shown_path(shown_root, &child)), "dossier « retours » ignoré : il contient les copies annotées renvoyées aux CCAS, pas des fichiers reçus")
+                        .hint("placez les fichiers corrigés reçus des CCAS hors de ce dossier"),
+                );
+                continue;
+            }
             walk(root, shown_root, &child, found, diagnostics)?;
             continue;
         }
@@ -337,6 +351,7 @@ pub fn verify(paths: &[PathBuf], options: &VerifyOptions) -> Result<Verification
                 diagnostics.push(problem);
                 files.push(FileSummary {
                     fichier: candidate.shown.clone(),
+                    chemin: candidate.path.clone(),
                     format: None,
                     lu: false,
                     feuilles: Vec::new(),
@@ -346,6 +361,7 @@ pub fn verify(paths: &[PathBuf], options: &VerifyOptions) -> Result<Verification
         };
         let mut summary = FileSummary {
             fichier: candidate.shown.clone(),
+            chemin: candidate.path.clone(),
             format: Some(workbook.format),
             lu: true,
             feuilles: Vec::new(),

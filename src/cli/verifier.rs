@@ -1,9 +1,10 @@
-//! `observatoire verifier CHEMIN…`
+//! `observatoire verifier CHEMIN… [--retours DIR]`
 
 use clap::{Args, ValueEnum};
+use observatoire::feedback::{self, Feedback};
 use observatoire::render;
 use observatoire::verify::{verify, VerifyOptions};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum Format {
@@ -24,9 +25,18 @@ pub struct Options {
     /// Format de sortie : texte (par défaut) ou json
     #[arg(long, value_enum, default_value = "texte")]
     format: Format,
+    /// Écrit dans DIR, pour chaque CCAS, une copie annotée de ses fichiers à corriger et une note retour.html
+    #[arg(long, value_name = "DIR")]
+    retours: Option<PathBuf>,
 }
 
 pub fn exec(options: Options) -> u8 {
+    if let Some(folder) = &options.retours {
+        if let Err(error) = feedback::refuse_inside(&options.chemins, folder) {
+            eprintln!("observatoire : {error}");
+            return 2;
+        }
+    }
     let verify_options = VerifyOptions {
         network_file: options.reseau,
     };
@@ -39,11 +49,59 @@ pub fn exec(options: Options) -> u8 {
                 Format::Json => render::json::render_verification(&verification),
             };
             print!("{text}");
-            verification.outcome().exit_code()
+            let Some(folder) = &options.retours else {
+                return verification.outcome().exit_code();
+            };
+            match feedback::send_back(&options.chemins, &verification, folder) {
+                Ok(written) => {
+                    let summary = summary(&written, folder);
+                    // The JSON on stdout stays one document.
+                    match options.format {
+                        Format::Texte => print!("\n{summary}"),
+                        Format::Json => eprint!("{summary}"),
+                    }
+                    verification.outcome().exit_code()
+                }
+                Err(error) => {
+                    eprintln!("observatoire : aucun retour écrit : {error}");
+                    2
+                }
+            }
         }
         Err(error) => {
             eprintln!("observatoire : {error}");
             2
         }
     }
+}
+
+/// What was written for each CCAS, and « aucune correction » for the rest.
+fn summary(feedback: &Feedback, folder: &Path) -> String {
+    let mut text = format!("Retours (dans {})\n", folder.display());
+    if feedback.ccas.is_empty() {
+        text.push_str("  aucun fichier lu : aucun retour\n");
+    }
+    for ccas in &feedback.ccas {
+        if ccas.has_problems() {
+            text.push_str(&format!("  {}/retour.html\n", ccas.dossier));
+        } else {
+            text.push_str(&format!(
+                "  {} : aucune correction (rien n'est écrit)\n",
+                ccas.dossier
+            ));
+        }
+        for file in &ccas.fichiers {
+            match &file.copie {
+                Some(copy) => text.push_str(&format!(
+                    "    {} → {}/{copy} ({} problème{})\n",
+                    file.fichier,
+                    ccas.dossier,
+                    file.problemes,
+                    if file.problemes > 1 { "s" } else { "" }
+                )),
+                None => text.push_str(&format!("    {} : aucune correction\n", file.fichier)),
+            }
+        }
+    }
+    text
 }

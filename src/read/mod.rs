@@ -361,6 +361,15 @@ pub fn in_guarded_read() -> bool {
     GUARDED_READ.with(std::cell::Cell::get)
 }
 
+/// Runs third-party code on a user's file with its panics caught (`None`) and kept quiet,
+/// like the readers below: for the library that edits the feedback copies.
+pub fn run_guarded<T>(work: impl FnOnce() -> T) -> Option<T> {
+    GUARDED_READ.with(|flag| flag.set(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+    GUARDED_READ.with(|flag| flag.set(false));
+    result.ok()
+}
+
 /// The readers of the file formats are third-party code that has been seen to panic on
 /// damaged files (an index out of range in an xls record): such a panic is caught and
 /// reported as a damaged file, so one bad file never stops the others being checked.

@@ -1,0 +1,90 @@
+//! `retour.html`: a one-page note for one CCAS, « Retour sur vos fichiers <année> »: its
+//! files with the rows read, accepted and rejected, the problems by kind, what to do and
+//! how to send the files again. Self-contained (inline CSS), printable on one A4 page.
+//!
+//! The PDF twin waits for the print engine; the note is written as HTML only for now.
+
+use super::{CcasFeedback, FeedbackError};
+use crate::network::Network;
+use crate::render::french_integer;
+use minijinja::{context, Environment};
+use serde::Serialize;
+
+const TEMPLATE: &str = include_str!("templates/retour.html");
+
+#[derive(Serialize)]
+struct FileLine {
+    fichier: String,
+    lues: String,
+    acceptees: String,
+    rejetees: String,
+    problemes: String,
+    copie: Option<String>,
+    illisible: bool,
+    convertie: bool,
+}
+
+#[derive(Serialize)]
+struct CodeLine {
+    code: String,
+    gravite: &'static str,
+    signification: &'static str,
+    nombre: String,
+}
+
+fn count(number: usize) -> String {
+    french_integer(i64::try_from(number).unwrap_or(i64::MAX))
+}
+
+/// The note as text.
+pub fn render(feedback: &CcasFeedback, network: &Network) -> Result<String, FeedbackError> {
+    let mut environment = Environment::new();
+    environment
+        .add_template("retour.html", TEMPLATE)
+        .map_err(|error| FeedbackError::render("le modèle du retour", error))?;
+    let template = environment
+        .get_template("retour.html")
+        .map_err(|error| FeedbackError::render("le modèle du retour", error))?;
+    let files: Vec<FileLine> = feedback
+        .fichiers
+        .iter()
+        .map(|file| FileLine {
+            fichier: file.fichier.clone(),
+            lues: count(file.lignes_lues),
+            acceptees: count(file.lignes_acceptees),
+            rejetees: count(file.lignes_rejetees),
+            problemes: count(file.problemes),
+            copie: file.copie.clone(),
+            illisible: file.illisible,
+            convertie: file.convertie,
+        })
+        .collect();
+    let codes: Vec<CodeLine> = feedback
+        .par_code
+        .iter()
+        .map(|(code, number)| CodeLine {
+            code: code.to_string(),
+            gravite: code.severity().label(),
+            signification: code.summary(),
+            nombre: count(*number),
+        })
+        .collect();
+    let total = |pick: fn(&super::FileFeedback) -> usize| {
+        count(feedback.fichiers.iter().map(pick).sum::<usize>())
+    };
+    template
+        .render(context! {
+            network_name => network.nom,
+            commune => feedback.commune.as_ref().map(|(_, name)| name.clone()),
+            code => feedback.commune.as_ref().map(|(code, _)| code.clone()),
+            year => feedback.annee,
+            files => files,
+            codes => codes,
+            read => total(|file| file.lignes_lues),
+            accepted => total(|file| file.lignes_acceptees),
+            rejected => total(|file| file.lignes_rejetees),
+            any_converted => feedback.fichiers.iter().any(|file| file.convertie),
+            any_identifying => feedback.par_code.contains_key(&crate::diagnostic::Code::E010),
+        })
+        .map_err(|error| FeedbackError::render("la note de retour", error))
+}
