@@ -26,6 +26,9 @@ pub struct Options {
     /// Fichier reseau.toml à utiliser (sinon celui à la racine du dossier)
     #[arg(long, value_name = "FICHIER")]
     reseau: Option<PathBuf>,
+    /// Taille maximale d'un fichier lu (256Mo par défaut ; par exemple 1Go) : un fichier plus gros est refusé sans être lu
+    #[arg(long = "taille-max", value_name = "TAILLE", default_value = "256Mo", value_parser = observatoire::read::parse_size)]
+    taille_max: u64,
 }
 
 pub fn exec(options: Options) -> u8 {
@@ -33,6 +36,7 @@ pub fn exec(options: Options) -> u8 {
         std::slice::from_ref(&options.dossier),
         &VerifyOptions {
             network_file: options.reseau,
+            max_input_bytes: options.taille_max,
         },
     ) {
         Ok(verification) => verification,

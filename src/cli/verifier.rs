@@ -24,11 +24,15 @@ pub struct Options {
     /// Format de sortie : texte (par défaut) ou json
     #[arg(long, value_enum, default_value = "texte")]
     format: Format,
+    /// Taille maximale d'un fichier lu (256Mo par défaut ; par exemple 1Go) : un fichier plus gros est refusé sans être lu
+    #[arg(long = "taille-max", value_name = "TAILLE", default_value = "256Mo", value_parser = observatoire::read::parse_size)]
+    taille_max: u64,
 }
 
 pub fn exec(options: Options) -> u8 {
     let verify_options = VerifyOptions {
         network_file: options.reseau,
+        max_input_bytes: options.taille_max,
     };
     match verify(&options.chemins, &verify_options) {
         Ok(verification) => {

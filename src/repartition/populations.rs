@@ -209,10 +209,12 @@ fn members_needed(network: &Network, en_vigueur: NaiveDate) -> Vec<(&str, &str)>
 pub fn import_populations(options: &ImportOptions) -> Result<ImportReport, ImportError> {
     let network_shown = options.network_file.to_string_lossy().into_owned();
     let insee_shown = options.insee_file.to_string_lossy().into_owned();
-    let bytes = std::fs::read(&options.network_file).map_err(|error| ImportError::Read {
-        path: network_shown.clone(),
-        cause: error.to_string(),
-    })?;
+    let bytes =
+        crate::read::read_bounded(&options.network_file, crate::read::DEFAULT_MAX_INPUT_BYTES)
+            .map_err(|problem| ImportError::Read {
+                path: network_shown.clone(),
+                cause: crate::read::bytes_problem(Location::file(&network_shown), problem).message,
+            })?;
     let text = crate::read::decode_text(&bytes);
     let network = match parse_network(&text) {
         Ok(network) => network,
@@ -344,7 +346,7 @@ pub fn import_populations(options: &ImportOptions) -> Result<ImportReport, Impor
     crate::output::write_atomically(&options.network_file, new_text.as_bytes()).map_err(
         |error| ImportError::Write {
             path: network_shown,
-            cause: error.to_string(),
+            cause: crate::output::io_error_in_french(&error),
         },
     )?;
     Ok(ImportReport {
