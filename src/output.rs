@@ -79,7 +79,7 @@ pub fn io_error_in_french(error: &Error) -> String {
 /// Why an output set could not be written. Nothing was changed in the target then.
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
-    #[error("le dossier « {0} » est en cours d'écriture par une autre exécution de l'outil : attendez qu'elle se termine (ou fermez-la), puis relancez")]
+    #[error("le dossier « {0} » est en cours d'écriture par une autre exécution de l'outil : attendez qu'elle se termine, puis relancez")]
     Busy(String),
     #[error("« {0} » existe et n'est pas un dossier : choisissez un autre dossier de sortie")]
     NotAFolder(String),
@@ -348,41 +348,71 @@ fn swap(beside: &Beside) -> Result<(), OutputError> {
     Ok(())
 }
 
-/// Writes `files` as the one set of `folder`: after this returns `Ok`, the folder holds
-/// exactly the new files plus the entries the command does not own (see [`owned`]); if it
-/// fails or the process is killed at any moment, the folder still holds the whole old set.
-/// `also_owned` names (with at most one `*`) what earlier runs of the command may have
-/// written there and this one may not (`appel-*.html`).
+/// An output folder held by this run: the lock is taken and a crash's leftovers are dealt
+/// with when it is made, and released when it is dropped. A command that works for a while
+/// before it writes (the report) takes it first, so that a second run on the same folder is
+/// refused at once rather than after its work.
+pub struct OutputFolder {
+    beside: Beside,
+    shown: String,
+    _lock: Lock,
+}
+
+impl OutputFolder {
+    /// Takes the lock of `folder` (its parent folders are created), then applies the
+    /// recovery rule. Refused with [`OutputError::Busy`] while another run holds it.
+    pub fn lock(folder: &Path) -> Result<OutputFolder, OutputError> {
+        let shown = folder.display().to_string();
+        let beside = Beside::of(folder)?;
+        std::fs::create_dir_all(&beside.parent).map_err(failure(&beside.parent))?;
+        let lock = Lock::take(&beside.lock, &shown)?;
+        recover(&beside)?;
+        Ok(OutputFolder {
+            beside,
+            shown,
+            _lock: lock,
+        })
+    }
+
+    /// Writes `files` as the one set of the folder: after this returns `Ok`, the folder
+    /// holds exactly the new files plus the entries the command does not own (see
+    /// [`owned`]); if it fails or the process is killed at any moment, the folder still
+    /// holds the whole old set. `also_owned` names (with at most one `*`) what earlier runs
+    /// of the command may have written there and this one may not (`appel-*.html`).
+    pub fn write_set(&self, files: &[OutputFile], also_owned: &[&str]) -> Result<(), OutputError> {
+        let beside = &self.beside;
+        let existing = match std::fs::symlink_metadata(&beside.target) {
+            Ok(metadata) if metadata.is_dir() => true,
+            Ok(_) => return Err(OutputError::NotAFolder(self.shown.clone())),
+            Err(error) if error.kind() == ErrorKind::NotFound => false,
+            Err(error) => return Err(failure(&beside.target)(error)),
+        };
+        remove_all(&beside.staging)?;
+        let built = build_staging(beside, files, also_owned, existing);
+        if let Err(error) = built {
+            let _ = remove_all(&beside.staging);
+            return Err(error);
+        }
+        if existing {
+            swap(beside)?;
+        } else {
+            std::fs::rename(&beside.staging, &beside.target).map_err(failure(&beside.target))?;
+        }
+        sync_folder(&beside.parent);
+        remove_all(&beside.staging)?;
+        remove_all(&beside.aside)?;
+        Ok(())
+    }
+}
+
+/// Takes the lock of `folder` and writes `files` as its one set: see
+/// [`OutputFolder::write_set`].
 pub fn write_set(
     folder: &Path,
     files: &[OutputFile],
     also_owned: &[&str],
 ) -> Result<(), OutputError> {
-    let shown = folder.display().to_string();
-    let beside = Beside::of(folder)?;
-    std::fs::create_dir_all(&beside.parent).map_err(failure(&beside.parent))?;
-    let _lock = Lock::take(&beside.lock, &shown)?;
-    recover(&beside)?;
-    let existing = match std::fs::symlink_metadata(&beside.target) {
-        Ok(metadata) if metadata.is_dir() => true,
-        Ok(_) => return Err(OutputError::NotAFolder(shown)),
-        Err(error) if error.kind() == ErrorKind::NotFound => false,
-        Err(error) => return Err(failure(&beside.target)(error)),
-    };
-    let built = build_staging(&beside, files, also_owned, existing);
-    if let Err(error) = built {
-        let _ = remove_all(&beside.staging);
-        return Err(error);
-    }
-    if existing {
-        swap(&beside)?;
-    } else {
-        std::fs::rename(&beside.staging, &beside.target).map_err(failure(&beside.target))?;
-    }
-    sync_folder(&beside.parent);
-    remove_all(&beside.staging)?;
-    remove_all(&beside.aside)?;
-    Ok(())
+    OutputFolder::lock(folder)?.write_set(files, also_owned)
 }
 
 fn build_staging(

@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 use clap::Args;
+use observatoire::output::OutputFolder;
 use observatoire::report::{self, ReportOptions};
 use observatoire::verify::{verify, VerifyOptions};
 use std::path::PathBuf;
@@ -32,6 +33,13 @@ pub struct Options {
 }
 
 pub fn exec(options: Options) -> u8 {
+    let output = match OutputFolder::lock(&options.sortie) {
+        Ok(output) => output,
+        Err(error) => {
+            eprintln!("observatoire : aucun rapport écrit : {error}");
+            return 2;
+        }
+    };
     let verification = match verify(
         std::slice::from_ref(&options.dossier),
         &VerifyOptions {
@@ -57,7 +65,7 @@ pub fn exec(options: Options) -> u8 {
             return 2;
         }
     };
-    if let Err(error) = report::write(&built, &options.sortie) {
+    if let Err(error) = report::write_to(&built, &output) {
         eprintln!("observatoire : aucun rapport écrit : {error}");
         return 2;
     }

@@ -207,3 +207,10 @@ pub fn write(report: &Report, folder: &Path) -> Result<(), ReportError> {
     crate::output::write_set(folder, &report.files, OWNED_BY_EARLIER_RUNS)?;
     Ok(())
 }
+
+/// [`write`] into a folder this run already holds (`rapport` takes it before reading the
+/// files, so that a second run on the same folder is refused at once).
+pub fn write_to(report: &Report, folder: &crate::output::OutputFolder) -> Result<(), ReportError> {
+    folder.write_set(&report.files, OWNED_BY_EARLIER_RUNS)?;
+    Ok(())
+}
