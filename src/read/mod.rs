@@ -350,6 +350,27 @@ pub enum BytesError {
     Io(std::io::Error),
 }
 
+impl BytesError {
+    /// Why, in French, as the cause in « le fichier … ne peut pas être lu (cause) ».
+    pub fn cause_in_french(&self) -> String {
+        match self {
+            BytesError::NotRegular(kind) => {
+                format!("ce n'est pas un fichier ordinaire : c'est {kind}")
+            }
+            BytesError::TooLarge { size, limit } => format!(
+                "il fait {}, plus que la taille maximale de {}",
+                french_size(*size),
+                french_size(*limit)
+            ),
+            BytesError::BrokenLink { target, cause } => format!(
+                "lien symbolique cassé vers « {target} » : {}",
+                crate::output::io_error_in_french(cause)
+            ),
+            BytesError::Io(cause) => crate::output::io_error_in_french(cause),
+        }
+    }
+}
+
 /// What a file system entry is, in French, when it is not a regular file (`None` for a
 /// regular file). Links are followed.
 pub fn special_kind(metadata: &std::fs::Metadata) -> Option<&'static str> {
