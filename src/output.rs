@@ -344,7 +344,11 @@ fn swap(beside: &Beside) -> Result<(), OutputError> {
     }
     std::fs::rename(&beside.target, &beside.aside).map_err(failure(&beside.target))?;
     sync_folder(&beside.parent);
-    std::fs::rename(&beside.staging, &beside.target).map_err(failure(&beside.target))?;
+    if let Err(error) = std::fs::rename(&beside.staging, &beside.target) {
+        // Put the old set back at once rather than wait for the next run's recovery.
+        let _ = std::fs::rename(&beside.aside, &beside.target);
+        return Err(failure(&beside.target)(error));
+    }
     Ok(())
 }
 
