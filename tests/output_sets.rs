@@ -193,3 +193,32 @@ fn a_new_report_keeps_the_users_files_and_drops_what_the_old_report_had_alone() 
         b"\xc3\xa9tat"
     );
 }
+
+#[test]
+fn the_letter_of_a_ccas_no_longer_called_is_gone_after_the_next_cost_sharing() {
+    let root = tempfile::tempdir().unwrap();
+    let target = root.path().join("repartition");
+    let sharing = || {
+        let output = Command::new(env!("CARGO_BIN_EXE_observatoire"))
+            .arg("repartition")
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data"))
+            .args(["--annee", "2024", "--sortie"])
+            .arg(&target)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0));
+    };
+    sharing();
+    let first = snapshot(&target);
+    // As left by a run of a year when a CCAS since gone was still called.
+    std::fs::write(target.join("appel-44999-commune-sortie.html"), "appel").unwrap();
+    std::fs::write(target.join("courrier-du-copil.txt"), "à signer").unwrap();
+    sharing();
+    let mut second = snapshot(&target);
+    assert!(!second.contains_key(Path::new("appel-44999-commune-sortie.html")));
+    assert_eq!(
+        second.remove(Path::new("courrier-du-copil.txt")).unwrap(),
+        "à signer".as_bytes()
+    );
+    assert_eq!(second, first);
+}
