@@ -66,6 +66,7 @@ codes! {
     E005 => Erreur, "L'extension du fichier ne correspond pas à son contenu.";
     E006 => Erreur, "Feuille trop grande : elle dépasse la limite de cellules documentée.";
     E007 => Erreur, "Fichier ou dossier introuvable ou illisible.";
+    E008 => Erreur, "Fichier trop volumineux : il dépasse la taille maximale (256 Mo par défaut, --taille-max).";
     E010 => Erreur, "Colonne de données identifiantes (nom, adresse, date de naissance…) : ces données ne doivent pas quitter le CCAS.";
     E011 => Erreur, "Colonne obligatoire absente.";
     E012 => Erreur, "Deux colonnes correspondent au même champ.";
@@ -100,11 +101,13 @@ codes! {
     W003 => Avertissement, "La commune n'était pas membre du réseau à cette date.";
     W004 => Avertissement, "Montant arrondi au centime.";
     W005 => Avertissement, "Aucune donnée lue dans un fichier pourtant lisible.";
+    W006 => Avertissement, "Dossier trop profond (plus de 16 niveaux de sous-dossiers) : ses fichiers ne sont pas lus.";
     N001 => Note, "Feuille ignorée : ses en-têtes ne correspondent à aucun modèle.";
     N002 => Note, "Ligne de total ou note sous le tableau exclue : ce n'est pas une donnée.";
     N003 => Note, "Réseau par défaut (six communes) utilisé : pas de reseau.toml, ou reseau.toml invalide.";
-    N004 => Note, "Fichier ou dossier ignoré (extension non prise en charge, fichier de verrouillage, dossier brut non anonymisé).";
+    N004 => Note, "Fichier ou dossier ignoré (extension non prise en charge, fichier de verrouillage, dossier brut non anonymisé, tube nommé, prise ou périphérique).";
     N005 => Note, "Lignes d'un modèle laissées vides (seules les cellules pré-remplies) : ignorées.";
+    N006 => Note, "Fichier ou dossier déjà lu par un autre chemin (lien symbolique, boucle) : ignoré.";
 }
 
 impl fmt::Display for Code {

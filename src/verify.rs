@@ -6,7 +6,7 @@
 use crate::check::{check_across_files, CheckedSheet, Checker, SheetOutcome};
 use crate::diagnostic::{Code, Diagnostic, Location, Severity};
 use crate::network::{parse_network, Network};
-use crate::read::{read_file, SourceFormat};
+use crate::read::{read_bounded, read_file_within, SourceFormat};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -33,10 +33,21 @@ pub enum ToolError {
 }
 
 /// Options of a verification.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct VerifyOptions {
     /// `--reseau FICHIER`: the network file to use instead of looking in the folders.
     pub network_file: Option<PathBuf>,
+    /// `--taille-max`: a file larger than this many bytes is refused before it is read.
+    pub max_input_bytes: u64,
+}
+
+impl Default for VerifyOptions {
+    fn default() -> Self {
+        VerifyOptions {
+            network_file: None,
+            max_input_bytes: crate::read::DEFAULT_MAX_INPUT_BYTES,
+        }
+    }
 }
 
 /// The counts of one sheet.
@@ -174,60 +185,173 @@ fn is_lock_file(name: &str) -> bool {
     name.starts_with("~$") || (name.starts_with(".~lock.") && name.ends_with('#'))
 }
 
-/// Lists the files of a folder, recursively, in a stable order.
+/// Folders more than this many levels below a folder given are not read (with a warning):
+/// a folder of a CCAS is never that deep, and a bound keeps a strange share finite.
+pub const MAX_FOLDER_DEPTH: usize = 16;
+
+/// The identity of a file or folder on its disk, to read each one once whatever the path
+/// (a symbolic link, a hard link). `None` where the system does not give one.
+fn identity(metadata: &std::fs::Metadata) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((metadata.dev(), metadata.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = metadata;
+        None
+    }
+}
+
+/// Lists the regular files of a folder, recursively, in a stable order (by name, a folder's
+/// content right after it). Symbolic links are followed to a regular file or to a folder
+/// not yet visited (`walkdir` detects a link back to a folder being walked; the identity of
+/// the others is remembered), so a link to the folder itself or a parent cannot make the
+/// walk endless; named pipes, sockets and devices are never opened.
 fn walk(
     root: &Path,
     shown_root: &str,
-    relative: &Path,
     found: &mut Vec<Candidate>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<(), ToolError> {
-    let folder = root.join(relative);
-    let entries = std::fs::read_dir(&folder).map_err(|error| ToolError::FolderUnreadable {
-        path: shown_path(shown_root, relative),
-        cause: error.to_string(),
-    })?;
-    let mut names: Vec<(String, bool)> = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|error| ToolError::FolderUnreadable {
-            path: shown_path(shown_root, relative),
-            cause: error.to_string(),
-        })?;
-        let is_folder = entry.file_type().map(|kind| kind.is_dir()).unwrap_or(false);
-        names.push((entry.file_name().to_string_lossy().into_owned(), is_folder));
+    let shown = |path: &Path| match path.strip_prefix(root) {
+        Ok(relative) if relative.as_os_str().is_empty() => shown_root.to_string(),
+        Ok(relative) => shown_path(shown_root, relative),
+        Err(_) => path.display().to_string(),
+    };
+    let mut seen: std::collections::HashMap<(u64, u64), String> = std::collections::HashMap::new();
+    // Files listed through a symbolic link, by identity, with their place in `found`.
+    let mut linked_files: std::collections::HashMap<(u64, u64), usize> =
+        std::collections::HashMap::new();
+    if let Some(root_identity) = std::fs::metadata(root).ok().as_ref().and_then(identity) {
+        seen.insert(root_identity, shown_root.to_string());
     }
-    names.sort();
-    for (name, is_folder) in names {
-        let child = relative.join(&name);
+    let mut entries = walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .min_depth(1)
+        .sort_by_file_name()
+        .into_iter();
+    while let Some(entry) = entries.next() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                let path = error
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| root.to_path_buf());
+                if let Some(ancestor) = error.loop_ancestor() {
+                    diagnostics.push(
+                        Diagnostic::new(Code::N006, Location::file(shown(&path)), format!("lien symbolique ignoré : il mène au dossier « {} », qui le contient (une boucle)", shown(ancestor)))
+                            .hint("le contenu de ce dossier est déjà lu ; supprimez le lien si vous ne l'avez pas créé exprès"),
+                    );
+                    continue;
+                }
+                let is_link = std::fs::symlink_metadata(&path)
+                    .map(|metadata| metadata.file_type().is_symlink())
+                    .unwrap_or(false);
+                if is_link && error.depth() > 0 {
+                    // A broken link: read_file says where it points.
+                    found.push(Candidate {
+                        shown: shown(&path),
+                        path,
+                    });
+                    continue;
+                }
+                return Err(ToolError::FolderUnreadable {
+                    path: shown(&path),
+                    cause: error
+                        .io_error()
+                        .map(crate::output::io_error_in_french)
+                        .unwrap_or_else(|| "erreur de lecture".to_string()),
+                });
+            }
+        };
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let path = entry.path().to_path_buf();
+        let is_folder = entry.file_type().is_dir();
         if is_lock_file(&name) {
             diagnostics.push(
-                Diagnostic::new(Code::N004, Location::file(shown_path(shown_root, &child)), "fichier de verrouillage ignoré : le classeur correspondant est sans doute ouvert dans un tableur")
+                Diagnostic::new(Code::N004, Location::file(shown(&path)), "fichier de verrouillage ignoré : le classeur correspondant est sans doute ouvert dans un tableur")
                     .hint("fermez le classeur avant de lancer la vérification"),
             );
             continue;
         }
         if name.starts_with('.') {
+            if is_folder {
+                entries.skip_current_dir();
+            }
             continue;
+        }
+        if is_folder && name.eq_ignore_ascii_case(RAW_FOLDER) {
+            diagnostics.push(
+                Diagnostic::new(Code::N004, Location::file(shown(&path)), "dossier « brut » ignoré : il contient des fichiers non anonymisés, qui ne quittent pas le CCAS")
+                    .hint("n'envoyez que les fichiers produits par « observatoire anonymiser »"),
+            );
+            entries.skip_current_dir();
+            continue;
+        }
+        if is_folder && name.eq_ignore_ascii_case(FEEDBACK_FOLDER) {
+            diagnostics.push(
+                Diagnostic::new(Code::N004, Location::file(shown(&path)), "dossier « retours » ignoré : il contient les copies annotées renvoyées aux CCAS, pas des fichiers reçus")
+                    .hint("placez les fichiers corrigés reçus des CCAS hors de ce dossier"),
+            );
+            entries.skip_current_dir();
+            continue;
+        }
+        let metadata = entry.metadata().ok();
+        let key = metadata.as_ref().and_then(identity);
+        if let Some(key) = key {
+            if let Some(first) = seen.get(&key) {
+                let (kept, dropped) = match linked_files.get(&key) {
+                    // The file itself is kept rather than a link to it met first.
+                    Some(position) if !is_folder && !entry.path_is_symlink() => {
+                        let link = std::mem::replace(
+                            &mut found[*position],
+                            Candidate {
+                                shown: shown(&path),
+                                path: path.clone(),
+                            },
+                        );
+                        linked_files.remove(&key);
+                        seen.insert(key, shown(&path));
+                        (shown(&path), link.shown)
+                    }
+                    _ => (first.clone(), shown(&path)),
+                };
+                diagnostics.push(
+                    Diagnostic::new(Code::N006, Location::file(&dropped), format!("{} ignoré : c'est « {kept} », déjà lu par un autre chemin (lien symbolique ou lien physique)", if is_folder { "dossier" } else { "fichier" }))
+                        .hint("chaque fichier n'est compté qu'une fois ; supprimez le lien si vous ne l'avez pas créé exprès"),
+                );
+                if is_folder {
+                    entries.skip_current_dir();
+                }
+                continue;
+            }
+            seen.insert(key, shown(&path));
         }
         if is_folder {
-            if name.eq_ignore_ascii_case(RAW_FOLDER) {
+            if entry.depth() > MAX_FOLDER_DEPTH {
                 diagnostics.push(
-                    Diagnostic::new(Code::N004, Location::file(shown_path(shown_root, &child)), "dossier « brut » ignoré : il contient des fichiers non anonymisés, qui ne quittent pas le CCAS")
-                        .hint("n'envoyez que les fichiers produits par « observatoire anonymiser »"),
+                    Diagnostic::new(Code::W006, Location::file(shown(&path)), format!("dossier non lu : il est à plus de {MAX_FOLDER_DEPTH} niveaux de sous-dossiers sous « {shown_root} »"))
+                        .hint("rangez les fichiers des CCAS moins profondément (un sous-dossier par commune suffit)"),
                 );
-                continue;
+                entries.skip_current_dir();
             }
-            if name.eq_ignore_ascii_case(FEEDBACK_FOLDER) {
-                diagnostics.push(
-                    Diagnostic::new(Code::N004, Location::file(shown_path(shown_root, &child)), "dossier « retours » ignoré : il contient les copies annotées renvoyées aux CCAS, pas des fichiers reçus")
-                        .hint("placez les fichiers corrigés reçus des CCAS hors de ce dossier"),
-                );
-                continue;
-            }
-            walk(root, shown_root, &child, found, diagnostics)?;
             continue;
         }
-        if relative.as_os_str().is_empty() && name == NETWORK_FILE {
+        if let Some(kind) = metadata.as_ref().and_then(crate::read::special_kind) {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::N004,
+                    Location::file(shown(&path)),
+                    format!("ignoré : ce n'est pas un fichier ordinaire, c'est {kind}"),
+                )
+                .hint("seuls les fichiers de tableur (xlsx, xlsm, xls, ods, csv, txt) sont lus"),
+            );
+            continue;
+        }
+        if entry.depth() == 1 && name == NETWORK_FILE {
             continue;
         }
         let extension = Path::new(&name)
@@ -235,14 +359,17 @@ fn walk(
             .and_then(|extension| extension.to_str())
             .unwrap_or_default();
         if SourceFormat::from_extension(extension).is_some() {
+            if let (Some(key), true) = (key, entry.path_is_symlink()) {
+                linked_files.insert(key, found.len());
+            }
             found.push(Candidate {
-                path: folder.join(&name),
-                shown: shown_path(shown_root, &child),
+                shown: shown(&path),
+                path,
             });
         } else {
             diagnostics.push(Diagnostic::new(
                 Code::N004,
-                Location::file(shown_path(shown_root, &child)),
+                Location::file(shown(&path)),
                 "fichier ignoré : ce n'est pas un tableur (xlsx, xlsm, xls, ods ou csv)",
             ));
         }
@@ -250,18 +377,16 @@ fn walk(
     Ok(())
 }
 
-fn load_network(path: &Path, shown: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Network> {
-    let text = match std::fs::read(path) {
+fn load_network(
+    path: &Path,
+    shown: &str,
+    limit: u64,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Network> {
+    let text = match read_bounded(path, limit) {
         Ok(bytes) => crate::read::decode_text(&bytes),
-        Err(error) => {
-            diagnostics.push(Diagnostic::new(
-                Code::E007,
-                Location::file(shown),
-                format!(
-                    "le fichier ne peut pas être lu ({})",
-                    crate::read::io_error_in_french(&error)
-                ),
-            ));
+        Err(problem) => {
+            diagnostics.push(crate::read::bytes_problem(Location::file(shown), problem));
             return None;
         }
     };
@@ -306,14 +431,8 @@ pub fn verify(paths: &[PathBuf], options: &VerifyOptions) -> Result<Verification
                     shown_path(&shown, Path::new(NETWORK_FILE)),
                 ));
             }
-            walk(
-                path,
-                &shown,
-                Path::new(""),
-                &mut candidates,
-                &mut diagnostics,
-            )?;
-        } else if path.exists() {
+            walk(path, &shown, &mut candidates, &mut diagnostics)?;
+        } else if path.exists() || std::fs::symlink_metadata(path).is_ok() {
             candidates.push(Candidate {
                 path: path.clone(),
                 shown,
@@ -323,16 +442,18 @@ pub fn verify(paths: &[PathBuf], options: &VerifyOptions) -> Result<Verification
         }
     }
     let (network, network_source) = match &network_file {
-        Some((path, shown)) => match load_network(path, shown, &mut diagnostics) {
-            Some(network) => (network, Some(shown.clone())),
-            None => {
-                diagnostics.push(
+        Some((path, shown)) => {
+            match load_network(path, shown, options.max_input_bytes, &mut diagnostics) {
+                Some(network) => (network, Some(shown.clone())),
+                None => {
+                    diagnostics.push(
                     Diagnostic::new(Code::N003, Location::file(shown), "reseau.toml est invalide : les autres fichiers sont vérifiés avec le réseau par défaut (les six communes de la convention)")
                         .hint("corrigez reseau.toml (voir les erreurs E040), puis relancez la vérification"),
                 );
-                (Network::default_network(), None)
+                    (Network::default_network(), None)
+                }
             }
-        },
+        }
         None => {
             diagnostics.push(
                 Diagnostic::new(Code::N003, Location::file(paths.first().map(|path| path.to_string_lossy().into_owned()).unwrap_or_default()), "pas de fichier reseau.toml : le réseau par défaut (les six communes de la convention) est utilisé")
@@ -345,20 +466,21 @@ pub fn verify(paths: &[PathBuf], options: &VerifyOptions) -> Result<Verification
     let mut files = Vec::new();
     let mut sheets = Vec::new();
     for candidate in &candidates {
-        let workbook = match read_file(&candidate.path, &candidate.shown) {
-            Ok(workbook) => workbook,
-            Err(problem) => {
-                diagnostics.push(problem);
-                files.push(FileSummary {
-                    fichier: candidate.shown.clone(),
-                    chemin: candidate.path.clone(),
-                    format: None,
-                    lu: false,
-                    feuilles: Vec::new(),
-                });
-                continue;
-            }
-        };
+        let workbook =
+            match read_file_within(&candidate.path, &candidate.shown, options.max_input_bytes) {
+                Ok(workbook) => workbook,
+                Err(problem) => {
+                    diagnostics.push(problem);
+                    files.push(FileSummary {
+                        fichier: candidate.shown.clone(),
+                        chemin: candidate.path.clone(),
+                        format: None,
+                        lu: false,
+                        feuilles: Vec::new(),
+                    });
+                    continue;
+                }
+            };
         let mut summary = FileSummary {
             fichier: candidate.shown.clone(),
             chemin: candidate.path.clone(),

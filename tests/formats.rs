@@ -1,6 +1,8 @@
-//! The same records, written by LibreOffice as xlsx, ods and xls and as csv in UTF-8 and
-//! Windows-1252 (`tests/formats/make.sh`), read to identical typed tables — and to the
-//! records the generator wrote in the first place.
+//! The same records, written by LibreOffice as xlsx, ods and xls, as csv in UTF-8 and
+//! Windows-1252, and as « Texte Unicode » (UTF-16 LE with a byte-order mark, tab-separated,
+//! `.txt`, as Excel writes it; the big-endian copy is the same text re-encoded by `iconv`,
+//! LibreOffice writing UTF-16 little-endian only) (`tests/formats/make.sh`), read to
+//! identical typed tables — and to the records the generator wrote in the first place.
 
 use observatoire::check::Value;
 use observatoire::generate::{generate, ExampleOptions};
@@ -14,6 +16,8 @@ const FILES: &[&str] = &[
     "libreoffice.xls",
     "libreoffice-utf8.csv",
     "libreoffice-windows-1252.csv",
+    "libreoffice-texte-unicode.txt",
+    "texte-unicode-big-endian.txt",
 ];
 
 fn typed_rows(file: &str) -> Vec<Vec<Value>> {

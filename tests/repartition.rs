@@ -458,6 +458,7 @@ fn the_committed_example_is_up_to_date() {
         year: 2024,
         call_date: None,
         output: output.path().to_path_buf(),
+        max_input_bytes: observatoire::read::DEFAULT_MAX_INPUT_BYTES,
     })
     .unwrap();
     assert_eq!(report.exit_code(), 0, "{:#?}", report.diagnostics);

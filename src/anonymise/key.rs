@@ -37,9 +37,9 @@ pub enum KeyError {
     AlreadyExists(String),
     #[error("le générateur aléatoire du système est indisponible ({0})")]
     Random(String),
-    #[error("écriture de la clé « {path} » impossible ({cause})")]
+    #[error("écriture de la clé « {path} » impossible ({})", crate::output::io_error_in_french(.cause))]
     Write { path: String, cause: std::io::Error },
-    #[error("lecture de la clé « {path} » impossible ({cause})")]
+    #[error("lecture de la clé « {path} » impossible ({})", crate::output::io_error_in_french(.cause))]
     Read { path: String, cause: std::io::Error },
     #[error("« {0} » n'est pas une clé produite par « observatoire cle » (64 caractères hexadécimaux attendus)")]
     Malformed(String),
@@ -85,9 +85,17 @@ pub fn create_key_file(path: &Path) -> Result<(), KeyError> {
 /// line ends around them are ignored).
 pub fn read_key_file(path: &Path) -> Result<SecretKey, KeyError> {
     let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|cause| KeyError::Read {
-        path: shown.clone(),
-        cause,
+    // A key file is 65 bytes: anything much larger (or a pipe, a device) is not one.
+    let bytes = crate::read::read_bounded(path, 4096).map_err(|problem| match problem {
+        crate::read::BytesError::Io(cause) | crate::read::BytesError::BrokenLink { cause, .. } => {
+            KeyError::Read {
+                path: shown.clone(),
+                cause,
+            }
+        }
+        crate::read::BytesError::TooLarge { .. } | crate::read::BytesError::NotRegular(_) => {
+            KeyError::Malformed(shown.clone())
+        }
     })?;
     let text = String::from_utf8_lossy(&bytes);
     let decoded = data_encoding::HEXLOWER_PERMISSIVE

@@ -470,7 +470,8 @@ pub fn anonymise_file(
     let workbook = read_file(input, &shown)
         .map_err(|problem| AnonymiseError::Unreadable(Box::new(problem)))?;
     let input_bytes = match workbook.format {
-        SourceFormat::Csv => std::fs::read(input).unwrap_or_default(),
+        SourceFormat::Csv => crate::read::read_bounded(input, crate::read::DEFAULT_MAX_INPUT_BYTES)
+            .unwrap_or_default(),
         _ => Vec::new(),
     };
     let format = output_format(workbook.format, &input_bytes);
@@ -552,7 +553,7 @@ pub fn anonymise_file(
     crate::output::write_atomically(&output_path, &bytes).map_err(|error| {
         AnonymiseError::Write {
             path: output_path.display().to_string(),
-            cause: error.to_string(),
+            cause: crate::output::io_error_in_french(&error),
         }
     })?;
     Ok(AnonymisationReport {

@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 use clap::Args;
+use observatoire::output::OutputFolder;
 use observatoire::report::{self, ReportOptions};
 use observatoire::verify::{verify, VerifyOptions};
 use std::path::PathBuf;
@@ -26,13 +27,24 @@ pub struct Options {
     /// Fichier reseau.toml à utiliser (sinon celui à la racine du dossier)
     #[arg(long, value_name = "FICHIER")]
     reseau: Option<PathBuf>,
+    /// Taille maximale d'un fichier lu (256Mo par défaut ; par exemple 1Go) : un fichier plus gros est refusé sans être lu
+    #[arg(long = "taille-max", value_name = "TAILLE", default_value = "256Mo", value_parser = observatoire::read::parse_size)]
+    taille_max: u64,
 }
 
 pub fn exec(options: Options) -> u8 {
+    let output = match OutputFolder::lock(&options.sortie) {
+        Ok(output) => output,
+        Err(error) => {
+            eprintln!("observatoire : aucun rapport écrit : {error}");
+            return 2;
+        }
+    };
     let verification = match verify(
         std::slice::from_ref(&options.dossier),
         &VerifyOptions {
             network_file: options.reseau,
+            max_input_bytes: options.taille_max,
         },
     ) {
         Ok(verification) => verification,
@@ -53,7 +65,7 @@ pub fn exec(options: Options) -> u8 {
             return 2;
         }
     };
-    if let Err(error) = report::write(&built, &options.sortie) {
+    if let Err(error) = report::write_to(&built, &output) {
         eprintln!("observatoire : aucun rapport écrit : {error}");
         return 2;
     }

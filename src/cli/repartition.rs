@@ -23,6 +23,9 @@ pub struct Options {
     /// Fichier reseau.toml à utiliser (sinon celui à la racine du dossier)
     #[arg(long, value_name = "FICHIER")]
     reseau: Option<PathBuf>,
+    /// Taille maximale d'un fichier lu (256Mo par défaut ; par exemple 1Go) : un fichier plus gros est refusé sans être lu
+    #[arg(long = "taille-max", value_name = "TAILLE", default_value = "256Mo", value_parser = observatoire::read::parse_size)]
+    taille_max: u64,
 }
 
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
@@ -38,6 +41,7 @@ pub fn exec(options: Options) -> u8 {
         year: options.annee,
         call_date: options.date_appel,
         output: options.sortie,
+        max_input_bytes: options.taille_max,
     };
     match run(&repartition_options) {
         Ok(report) => {

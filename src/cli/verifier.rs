@@ -28,6 +28,9 @@ pub struct Options {
     /// Écrit dans DIR, pour chaque CCAS, une copie annotée de ses fichiers à corriger et une note retour.html
     #[arg(long, value_name = "DIR")]
     retours: Option<PathBuf>,
+    /// Taille maximale d'un fichier lu (256Mo par défaut ; par exemple 1Go) : un fichier plus gros est refusé sans être lu
+    #[arg(long = "taille-max", value_name = "TAILLE", default_value = "256Mo", value_parser = observatoire::read::parse_size)]
+    taille_max: u64,
 }
 
 pub fn exec(options: Options) -> u8 {
@@ -39,6 +42,7 @@ pub fn exec(options: Options) -> u8 {
     }
     let verify_options = VerifyOptions {
         network_file: options.reseau,
+        max_input_bytes: options.taille_max,
     };
     match verify(&options.chemins, &verify_options) {
         Ok(verification) => {

@@ -328,7 +328,7 @@ pub fn import_context(options: &ContextOptions) -> Result<ContextReport, Context
         )
         .map_err(|error| ContextError::Read {
             path: shown.clone(),
-            cause: crate::read::io_error_in_french(&error).to_string(),
+            cause: crate::output::io_error_in_french(&error).to_string(),
         })?;
     }
     let files_shown = options
@@ -487,7 +487,7 @@ pub fn import_context(options: &ContextOptions) -> Result<ContextReport, Context
         .and_then(|()| crate::output::write_atomically(&path, &bytes))
         .map_err(|error| ContextError::Write {
             path: shown,
-            cause: crate::read::io_error_in_french(&error).to_string(),
+            cause: crate::output::io_error_in_french(&error).to_string(),
         })?;
     Ok(ContextReport {
         diagnostics,

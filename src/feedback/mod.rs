@@ -33,8 +33,8 @@ pub enum FeedbackError {
     Inside { retours: String, checked: String },
     #[error("erreur interne en préparant {what} ({cause})")]
     Render { what: String, cause: String },
-    #[error("le fichier « {path} » ne peut pas être écrit ({cause})")]
-    Write { path: String, cause: String },
+    #[error(transparent)]
+    Write(#[from] crate::output::OutputError),
 }
 
 impl FeedbackError {
@@ -46,12 +46,7 @@ impl FeedbackError {
     }
 }
 
-/// One output file, relative to the feedback folder.
-#[derive(Debug, Clone)]
-pub struct OutputFile {
-    pub path: PathBuf,
-    pub bytes: Vec<u8>,
-}
+pub use crate::output::OutputFile;
 
 /// What was sent back for one received file.
 #[derive(Debug, Clone)]
@@ -370,41 +365,10 @@ pub fn send_back(
     Ok(feedback)
 }
 
-/// Writes every file under `folder`: all go to a staging folder inside it first, so that
-/// a failure there leaves what was there untouched; then each is renamed into place.
-///
-/// The same approach as the report's (`report::write`): the one place to switch to a
-/// shared whole-or-nothing writer.
+/// Writes every file under `folder` as one set, whole or not at all (the one output
+/// layer: lock, staging folder, swap).
 pub fn write(feedback: &Feedback, folder: &Path) -> Result<(), FeedbackError> {
-    let failure = |path: &Path, error: std::io::Error| FeedbackError::Write {
-        path: path.to_string_lossy().into_owned(),
-        cause: error.to_string(),
-    };
-    std::fs::create_dir_all(folder).map_err(|error| failure(folder, error))?;
-    let staging = tempfile::Builder::new()
-        .prefix(".retours-en-cours-")
-        .tempdir_in(folder)
-        .map_err(|error| failure(folder, error))?;
-    for file in &feedback.files {
-        let path = staging.path().join(&file.path);
-        crate::output::write_atomically(&path, &file.bytes)
-            .map_err(|error| failure(&path, error))?;
-    }
-    for file in &feedback.files {
-        let destination = folder.join(&file.path);
-        if let Some(parent) = destination.parent() {
-            std::fs::create_dir_all(parent).map_err(|error| failure(parent, error))?;
-        }
-        std::fs::rename(staging.path().join(&file.path), &destination)
-            .map_err(|error| failure(&destination, error))?;
-        // Temporary files are private; the copies are meant to be sent.
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&destination, std::fs::Permissions::from_mode(0o644))
-                .map_err(|error| failure(&destination, error))?;
-        }
-    }
+    crate::output::write_set(folder, &feedback.files, &[])?;
     Ok(())
 }
 

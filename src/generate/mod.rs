@@ -78,8 +78,8 @@ pub enum ExampleError {
     Schemas(String),
     #[error("{0}")]
     Write(#[from] writers::WriteError),
-    #[error("écriture de « {path} » impossible : {cause}")]
-    Io { path: String, cause: std::io::Error },
+    #[error(transparent)]
+    Output(#[from] crate::output::OutputError),
 }
 
 const REAL_COMMUNES: &[(&str, &str, &str, u64, u64)] = &[
@@ -849,24 +849,25 @@ pub fn generate(options: &ExampleOptions) -> Result<ExampleData, ExampleError> {
     })
 }
 
-/// Writes a generated data set under `folder`, each file whole or not at all.
+/// Writes a generated data set under `folder` as one set ([`crate::output::write_set`]):
+/// `reseau.toml` and one folder per commune (plus `contexte/`), replaced whole; other
+/// entries (the raw sheets of `brut/`, written by `examples/brut.rs`) are kept.
 pub fn write_example(data: &ExampleData, folder: &Path) -> Result<(), ExampleError> {
     let set = crate::schema::schemas().map_err(|error| ExampleError::Schemas(error.to_string()))?;
-    let io_error = |path: &Path| {
-        let shown = path.display().to_string();
-        move |cause| ExampleError::Io { path: shown, cause }
-    };
-    let network_path = folder.join(crate::verify::NETWORK_FILE);
-    crate::output::write_atomically(&network_path, data.network_toml.as_bytes())
-        .map_err(io_error(&network_path))?;
+    let mut files = vec![crate::output::OutputFile {
+        path: crate::verify::NETWORK_FILE.into(),
+        bytes: data.network_toml.as_bytes().to_vec(),
+    }];
     for file in &data.files {
         let schema = set
             .get(file.schema)
             .ok_or_else(|| ExampleError::Schemas(format!("schéma {} absent", file.schema)))?;
-        let bytes = write_table(schema, &file.rows, &file.style)?;
-        let path = folder.join(&file.path);
-        crate::output::write_atomically(&path, &bytes).map_err(io_error(&path))?;
+        files.push(crate::output::OutputFile {
+            path: file.path.clone().into(),
+            bytes: write_table(schema, &file.rows, &file.style)?,
+        });
     }
+    crate::output::write_set(folder, &files, &[])?;
     Ok(())
 }
 

@@ -1,11 +1,31 @@
 //! CSV files as French Excel writes them: `;`-separated, Windows-1252 or UTF-8 (with or
-//! without a byte-order mark); `,`-separated UTF-8 files are read too.
+//! without a byte-order mark); `,`-separated UTF-8 files are read too, and Excel's
+//! « Texte Unicode (*.txt) »: UTF-16 with a byte-order mark, tab-separated.
 
 use super::{too_large, RawCell, RawSheet, RawWorkbook, RowCollector, SourceFormat};
 use crate::diagnostic::{Code, Diagnostic, Location};
 
-/// Decodes a text file: UTF-8 (a byte-order mark is dropped) or, failing that, Windows-1252.
+/// The UTF-16 encoding a byte-order mark announces, if any.
+pub(super) fn utf16_encoding(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    if bytes.starts_with(b"\xFF\xFE") {
+        Some(encoding_rs::UTF_16LE)
+    } else if bytes.starts_with(b"\xFE\xFF") {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
+    }
+}
+
+/// Decodes a text file: UTF-16 LE or BE after its byte-order mark, UTF-8 (a byte-order mark
+/// is dropped) or, failing these, Windows-1252.
 pub fn decode_text(bytes: &[u8]) -> String {
+    if let Some(encoding) = utf16_encoding(bytes) {
+        // Odd trailing bytes or lone surrogates become U+FFFD: never a panic.
+        return encoding
+            .decode_without_bom_handling(&bytes[2..])
+            .0
+            .into_owned();
+    }
     let without_bom = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(without_bom) {
         Ok(text) => text.to_string(),

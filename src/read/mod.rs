@@ -274,6 +274,10 @@ fn sniff(bytes: &[u8]) -> Sniffed {
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         return Sniffed::Ole;
     }
+    if csv_text::utf16_encoding(bytes).is_some() {
+        // Excel's « Texte Unicode » export: UTF-16 with a byte-order mark, so full of NUL bytes.
+        return Sniffed::Text;
+    }
     if bytes.starts_with(b"%PDF") {
         return Sniffed::Other("un document PDF");
     }
@@ -292,21 +296,250 @@ fn sniff(bytes: &[u8]) -> Sniffed {
     Sniffed::Text
 }
 
-/// Reads one file. `shown` is the name used in messages.
+/// The largest input file read by default: 256 Mo (`--taille-max` changes it).
+pub const DEFAULT_MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Reads a size as a user writes it for `--taille-max`: `256Mo`, `1 Go`, `500 Ko`, `2000000`
+/// (bytes); `o`/`B` and `K`/`M`/`G` forms are accepted too, in any case, and a decimal comma
+/// (`1,5Go`). Units are binary (1 Ko = 1 024 octets), as file managers show them.
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let refused =
+        || format!("« {text} » : une taille est attendue, par exemple 256Mo, 1Go ou 500Ko");
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let lowered = compact.to_lowercase();
+    let digits_end = lowered
+        .find(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.'))
+        .unwrap_or(lowered.len());
+    let (number, unit) = lowered.split_at(digits_end);
+    let multiplier: u64 = match unit {
+        "" | "o" | "b" | "octets" | "octet" => 1,
+        "k" | "ko" | "kb" | "kio" | "kib" => 1 << 10,
+        "m" | "mo" | "mb" | "mio" | "mib" => 1 << 20,
+        "g" | "go" | "gb" | "gio" | "gib" => 1 << 30,
+        "t" | "to" | "tb" | "tio" | "tib" => 1 << 40,
+        _ => return Err(refused()),
+    };
+    let number =
+        rust_decimal::Decimal::from_str_exact(&number.replace(',', ".")).map_err(|_| refused())?;
+    let bytes = number
+        .checked_mul(rust_decimal::Decimal::from(multiplier))
+        .map(|bytes| bytes.trunc())
+        .and_then(|bytes| u64::try_from(bytes).ok())
+        .ok_or_else(refused)?;
+    if bytes == 0 {
+        return Err(format!(
+            "« {text} » : la taille maximale doit être d'au moins 1 octet"
+        ));
+    }
+    Ok(bytes)
+}
+
+/// Why the bytes of a user's file could not be had.
+#[derive(Debug)]
+pub enum BytesError {
+    /// Not a regular file: a named pipe, a socket, a device or a folder (what it is, in French).
+    NotRegular(&'static str),
+    /// Larger than the limit: its size as announced (or as read, for a file that grew).
+    TooLarge { size: u64, limit: u64 },
+    /// A symbolic link whose target cannot be reached (missing, or links in a loop).
+    BrokenLink {
+        target: String,
+        cause: std::io::Error,
+    },
+    /// The system refused.
+    Io(std::io::Error),
+}
+
+impl BytesError {
+    /// Why, in French, as the cause in « le fichier … ne peut pas être lu (cause) ».
+    pub fn cause_in_french(&self) -> String {
+        match self {
+            BytesError::NotRegular(kind) => {
+                format!("ce n'est pas un fichier ordinaire : c'est {kind}")
+            }
+            BytesError::TooLarge { size, limit } => format!(
+                "il fait {}, plus que la taille maximale de {}",
+                french_size(*size),
+                french_size(*limit)
+            ),
+            BytesError::BrokenLink { target, cause } => format!(
+                "lien symbolique cassé vers « {target} » : {}",
+                crate::output::io_error_in_french(cause)
+            ),
+            BytesError::Io(cause) => crate::output::io_error_in_french(cause),
+        }
+    }
+}
+
+/// What a file system entry is, in French, when it is not a regular file (`None` for a
+/// regular file). Links are followed.
+pub fn special_kind(metadata: &std::fs::Metadata) -> Option<&'static str> {
+    let kind = metadata.file_type();
+    if kind.is_file() {
+        return None;
+    }
+    if kind.is_dir() {
+        return Some("un dossier");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return Some("un tube nommé (FIFO)");
+        }
+        if kind.is_socket() {
+            return Some("une prise de communication (socket)");
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return Some("un périphérique du système");
+        }
+    }
+    Some("un fichier spécial du système")
+}
+
+/// Reads a user's file whole, refusing anything that is not a regular file (a named pipe
+/// would block the read forever, a device such as `/dev/zero` never ends) and anything
+/// over `limit` bytes: the announced size is checked before reading, and the read itself
+/// stops one byte past the limit, so a file that grows or lies about its size cannot
+/// exceed it either.
+pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, BytesError> {
+    use std::io::Read;
+    let metadata = std::fs::metadata(path).map_err(|cause| match std::fs::read_link(path) {
+        Ok(target) => BytesError::BrokenLink {
+            target: target.to_string_lossy().into_owned(),
+            cause,
+        },
+        Err(_) => BytesError::Io(cause),
+    })?;
+    if let Some(kind) = special_kind(&metadata) {
+        return Err(BytesError::NotRegular(kind));
+    }
+    if metadata.len() > limit {
+        return Err(BytesError::TooLarge {
+            size: metadata.len(),
+            limit,
+        });
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        // Never block on opening, should the file have been swapped for a pipe meanwhile.
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
+    }
+    let file = options.open(path).map_err(BytesError::Io)?;
+    let opened = file.metadata().map_err(BytesError::Io)?;
+    if let Some(kind) = special_kind(&opened) {
+        return Err(BytesError::NotRegular(kind));
+    }
+    let capacity = usize::try_from(opened.len().min(limit)).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(capacity);
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(BytesError::Io)?;
+    let read = bytes.len() as u64;
+    if read > limit {
+        return Err(BytesError::TooLarge { size: read, limit });
+    }
+    Ok(bytes)
+}
+
+/// A size in bytes as French users read it (`256 Mo`, `1,5 Go`, `900 octets`).
+pub fn french_size(bytes: u64) -> String {
+    const UNITS: [(u64, &str); 3] = [(1 << 30, "Go"), (1 << 20, "Mo"), (1 << 10, "Ko")];
+    for (unit, name) in UNITS {
+        if bytes >= unit {
+            let tenths = (u128::from(bytes) * 10 + u128::from(unit) / 2) / u128::from(unit);
+            let (whole, tenth) = (tenths / 10, tenths % 10);
+            return if tenth == 0 {
+                format!("{whole} {name}")
+            } else {
+                format!("{whole},{tenth} {name}")
+            };
+        }
+    }
+    if bytes == 1 {
+        "1 octet".to_string()
+    } else {
+        format!("{bytes} octets")
+    }
+}
+
+/// The diagnostic of a file whose bytes could not be had.
+pub fn bytes_problem(location: Location, problem: BytesError) -> Diagnostic {
+    match problem {
+        BytesError::NotRegular(kind) => Diagnostic::new(
+            Code::E007,
+            location,
+            format!("ce n'est pas un fichier ordinaire : c'est {kind}, qui n'est pas lu"),
+        )
+        .hint("indiquez le fichier du tableur lui-même (xlsx, xls, ods ou csv)"),
+        BytesError::TooLarge { size, limit } => Diagnostic::new(
+            Code::E008,
+            location,
+            format!(
+                "le fichier fait {} : c'est plus que la taille maximale de {}",
+                french_size(size),
+                french_size(limit)
+            ),
+        )
+        .value(french_size(size))
+        .hint("vérifiez qu'il s'agit du bon fichier (un tableau d'un CCAS fait rarement plus de quelques Mo) ; sinon, relancez avec --taille-max, par exemple --taille-max 1Go"),
+        BytesError::BrokenLink { target, cause } => Diagnostic::new(
+            Code::E007,
+            location,
+            format!(
+                "lien symbolique cassé : il mène à « {target} » ({})",
+                crate::output::io_error_in_french(&cause)
+            ),
+        )
+        .value(target)
+        .hint("le fichier visé a sans doute été déplacé ou supprimé : copiez le fichier lui-même à la place du lien"),
+        BytesError::Io(error) => Diagnostic::new(
+            Code::E007,
+            location,
+            format!("le fichier ne peut pas être lu ({})", crate::output::io_error_in_french(&error)),
+        )
+        .hint("vérifiez que le fichier existe, qu'il n'est pas ouvert dans un autre logiciel et que vous avez le droit de le lire"),
+    }
+}
+
+/// Reads one file with the default size limit. `shown` is the name used in messages.
 ///
 /// `Err` carries the one diagnostic that explains why the file could not be read at all.
 pub fn read_file(path: &Path, shown: &str) -> Result<RawWorkbook, Diagnostic> {
+    read_file_within(path, shown, DEFAULT_MAX_INPUT_BYTES)
+}
+
+/// Reads one file of at most `limit` bytes. `shown` is the name used in messages.
+pub fn read_file_within(path: &Path, shown: &str, limit: u64) -> Result<RawWorkbook, Diagnostic> {
     let location = Location::file(shown);
-    let bytes = std::fs::read(path).map_err(|error| {
-        Diagnostic::new(Code::E007, location.clone(), format!("le fichier ne peut pas être lu ({})", io_error_in_french(&error)))
-            .hint("vérifiez que le fichier existe, qu'il n'est pas ouvert dans un autre logiciel et que vous avez le droit de le lire")
-    })?;
+    let bytes =
+        read_bounded(path, limit).map_err(|problem| bytes_problem(location.clone(), problem))?;
     let extension = path
         .extension()
         .and_then(|extension| extension.to_str())
         .unwrap_or_default()
         .to_string();
-    let promised = SourceFormat::from_extension(&extension);
+    read_bytes(
+        bytes,
+        Some(&extension),
+        path.file_stem().and_then(|stem| stem.to_str()),
+        shown,
+    )
+}
+
+/// Reads the bytes of one file. `extension` is the one its name promises (`None`: trust the
+/// content, as a fuzzer or a program handing bytes does); `stem` is its name without the
+/// extension, for the hint of a wrong extension.
+pub fn read_bytes(
+    bytes: Vec<u8>,
+    extension: Option<&str>,
+    stem: Option<&str>,
+    shown: &str,
+) -> Result<RawWorkbook, Diagnostic> {
+    let location = Location::file(shown);
     let actual = match sniff(&bytes) {
         Sniffed::Empty => {
             return Err(Diagnostic::new(Code::E001, location, "le fichier est vide (0 octet)")
@@ -322,31 +555,31 @@ pub fn read_file(path: &Path, shown: &str) -> Result<RawWorkbook, Diagnostic> {
         }
         Sniffed::Text => SourceFormat::Csv,
     };
-    let compatible = match promised {
-        Some(SourceFormat::Xlsx | SourceFormat::Xlsm) => {
-            matches!(actual, SourceFormat::Xlsx | SourceFormat::Xlsm)
+    if let Some(extension) = extension {
+        let promised = SourceFormat::from_extension(extension);
+        let compatible = match promised {
+            Some(SourceFormat::Xlsx | SourceFormat::Xlsm) => {
+                matches!(actual, SourceFormat::Xlsx | SourceFormat::Xlsm)
+            }
+            Some(expected) => expected == actual,
+            None => false,
+        };
+        if !compatible {
+            let stem = stem.unwrap_or("fichier");
+            return Err(match promised {
+                Some(_) => Diagnostic::new(
+                    Code::E005,
+                    location,
+                    format!(
+                        "le fichier porte l'extension .{extension} mais contient en réalité un fichier {}",
+                        actual.extension()
+                    ),
+                )
+                .value(format!(".{extension}"))
+                .hint(format!("renommez-le « {stem}.{} » (ou ouvrez-le dans votre tableur et enregistrez-le au bon format)", actual.extension())),
+                None => not_a_spreadsheet(location, "un fichier d'un type non pris en charge"),
+            });
         }
-        Some(expected) => expected == actual,
-        None => false,
-    };
-    if !compatible {
-        let stem = path
-            .file_stem()
-            .and_then(|stem| stem.to_str())
-            .unwrap_or("fichier");
-        return Err(match promised {
-            Some(_) => Diagnostic::new(
-                Code::E005,
-                location,
-                format!(
-                    "le fichier porte l'extension .{extension} mais contient en réalité un fichier {}",
-                    actual.extension()
-                ),
-            )
-            .value(format!(".{extension}"))
-            .hint(format!("renommez-le « {stem}.{} » (ou ouvrez-le dans votre tableur et enregistrez-le au bon format)", actual.extension())),
-            None => not_a_spreadsheet(location, "un fichier d'un type non pris en charge"),
-        });
     }
     read_guarded(bytes, actual, &location)
 }
@@ -387,16 +620,6 @@ fn read_guarded(
         Err(Diagnostic::new(Code::E002, location.clone(), "le classeur est abîmé : sa lecture a échoué")
             .hint("ouvrez-le dans votre tableur : s'il s'ouvre, enregistrez-le sous un autre nom au format xlsx et envoyez cette copie ; sinon, demandez-le à nouveau"))
     })
-}
-
-/// What went wrong with a file, in words a user can act on.
-pub fn io_error_in_french(error: &std::io::Error) -> &'static str {
-    match error.kind() {
-        std::io::ErrorKind::NotFound => "fichier introuvable",
-        std::io::ErrorKind::PermissionDenied => "accès refusé",
-        std::io::ErrorKind::IsADirectory => "c'est un dossier",
-        _ => "erreur de lecture du disque",
-    }
 }
 
 fn not_a_spreadsheet(location: Location, what: &str) -> Diagnostic {

@@ -147,9 +147,11 @@ fn staff_of(sheet: &CheckedSheet) -> Vec<StaffTime> {
 pub fn load(
     folder: &Path,
     network_file: Option<&Path>,
+    max_input_bytes: u64,
 ) -> Result<(Option<Inputs>, Vec<Diagnostic>), ToolError> {
     let options = VerifyOptions {
         network_file: network_file.map(Path::to_path_buf),
+        max_input_bytes,
     };
     let verification = verify(&[folder.to_path_buf()], &options)?;
     let cost_files: BTreeSet<&str> = verification
@@ -195,14 +197,10 @@ pub fn load(
     let network_path: PathBuf = network_file
         .map(Path::to_path_buf)
         .unwrap_or_else(|| folder.join(NETWORK_FILE));
-    let text = match std::fs::read(&network_path) {
+    let text = match crate::read::read_bounded(&network_path, max_input_bytes) {
         Ok(bytes) => crate::read::decode_text(&bytes),
-        Err(error) => {
-            diagnostics.push(Diagnostic::new(
-                Code::E007,
-                Location::file(&shown),
-                format!("le fichier ne peut pas être lu ({error})"),
-            ));
+        Err(problem) => {
+            diagnostics.push(crate::read::bytes_problem(Location::file(&shown), problem));
             return Ok((None, diagnostics));
         }
     };

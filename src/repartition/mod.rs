@@ -735,6 +735,8 @@ pub struct RepartitionOptions {
     pub call_date: Option<NaiveDate>,
     /// `--sortie`.
     pub output: PathBuf,
+    /// `--taille-max`: the largest input file read, in bytes.
+    pub max_input_bytes: u64,
 }
 
 /// What a run did: the problems found, and the statement and files when it could work.
@@ -761,16 +763,23 @@ impl RepartitionReport {
 pub enum RepartitionError {
     #[error(transparent)]
     Verify(#[from] crate::verify::ToolError),
-    #[error("le fichier « {path} » ne peut pas être écrit ({cause})")]
-    Write { path: String, cause: String },
+    #[error(transparent)]
+    Write(#[from] crate::output::OutputError),
     #[error("erreur interne en produisant « {file} » : {cause}")]
     Render { file: String, cause: String },
 }
 
+/// What an earlier run may have written in the output folder, beside the files of this one.
+const OWNED_BY_EARLIER_RUNS: &[&str] = &["repartition.*", "appel-*.html", "appel-*.pdf"];
+
 /// Reads the folder, computes the year's sharing and writes every output, or none when
 /// the inputs have errors.
 pub fn run(options: &RepartitionOptions) -> Result<RepartitionReport, RepartitionError> {
-    let (inputs, mut diagnostics) = load(&options.folder, options.network_file.as_deref())?;
+    let (inputs, mut diagnostics) = load(
+        &options.folder,
+        options.network_file.as_deref(),
+        options.max_input_bytes,
+    )?;
     let Some(inputs) = inputs.filter(|_| !diagnostics.iter().any(Diagnostic::is_error)) else {
         return Ok(RepartitionReport {
             diagnostics,
@@ -789,16 +798,19 @@ pub fn run(options: &RepartitionOptions) -> Result<RepartitionReport, Repartitio
             });
         }
     };
-    let files = write::render_all(&statement)?;
-    let mut written = Vec::new();
-    for (name, bytes) in &files {
-        let path = options.output.join(name);
-        crate::output::write_atomically(&path, bytes).map_err(|error| RepartitionError::Write {
-            path: path.to_string_lossy().into_owned(),
-            cause: error.to_string(),
-        })?;
-        written.push(path);
-    }
+    let files: Vec<crate::output::OutputFile> = write::render_all(&statement)?
+        .into_iter()
+        .map(|(name, bytes)| crate::output::OutputFile {
+            path: PathBuf::from(name),
+            bytes,
+        })
+        .collect();
+    // One set: the letter of a CCAS called last time but not this time is removed.
+    crate::output::write_set(&options.output, &files, OWNED_BY_EARLIER_RUNS)?;
+    let written = files
+        .iter()
+        .map(|file| options.output.join(&file.path))
+        .collect();
     Ok(RepartitionReport {
         diagnostics,
         statement: Some(statement),

@@ -15,7 +15,7 @@
 use crate::check::cells::number_as_text;
 use crate::diagnostic::{cell_name, Code, Diagnostic, Location};
 use crate::network::{parse_network, Network, Population};
-use crate::read::{read_file, RawCell, RawRow, RawSheet};
+use crate::read::{read_bytes, RawCell, RawRow, RawSheet};
 use chrono::{Datelike, NaiveDate};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -239,10 +239,12 @@ fn members_needed(network: &Network, en_vigueur: NaiveDate) -> Vec<(&str, &str)>
 pub fn import_populations(options: &ImportOptions) -> Result<ImportReport, ImportError> {
     let network_shown = options.network_file.to_string_lossy().into_owned();
     let insee_shown = options.insee_file.to_string_lossy().into_owned();
-    let bytes = std::fs::read(&options.network_file).map_err(|error| ImportError::Read {
-        path: network_shown.clone(),
-        cause: error.to_string(),
-    })?;
+    let bytes =
+        crate::read::read_bounded(&options.network_file, crate::read::DEFAULT_MAX_INPUT_BYTES)
+            .map_err(|problem| ImportError::Read {
+                path: network_shown.clone(),
+                cause: problem.cause_in_french(),
+            })?;
     let text = crate::read::decode_text(&bytes);
     let network = match parse_network(&text) {
         Ok(network) => network,
@@ -274,14 +276,24 @@ pub fn import_populations(options: &ImportOptions) -> Result<ImportReport, Impor
         .hint("supprimez le bloc [[populations]] de ce millésime pour le remplacer, ou vérifiez --millesime")]));
     }
 
-    let workbook = match read_file(&options.insee_file, &insee_shown) {
+    let bytes =
+        crate::read::read_bounded(&options.insee_file, crate::read::DEFAULT_MAX_INPUT_BYTES)
+            .map_err(|problem| ImportError::Read {
+                path: insee_shown.clone(),
+                cause: problem.cause_in_french(),
+            })?;
+    let path = &options.insee_file;
+    let workbook = match read_bytes(
+        bytes,
+        Some(
+            path.extension()
+                .and_then(|extension| extension.to_str())
+                .unwrap_or_default(),
+        ),
+        path.file_stem().and_then(|stem| stem.to_str()),
+        &insee_shown,
+    ) {
         Ok(workbook) => workbook,
-        Err(diagnostic) if diagnostic.code == Code::E007 => {
-            return Err(ImportError::Read {
-                path: insee_shown,
-                cause: diagnostic.message,
-            })
-        }
         Err(diagnostic) => return Ok(ImportReport::refused(vec![diagnostic])),
     };
     let Some((sheet, header_position, columns)) = find_table(&workbook.sheets) else {
@@ -371,7 +383,7 @@ pub fn import_populations(options: &ImportOptions) -> Result<ImportReport, Impor
     crate::output::write_atomically(&options.network_file, new_text.as_bytes()).map_err(
         |error| ImportError::Write {
             path: network_shown,
-            cause: error.to_string(),
+            cause: crate::output::io_error_in_french(&error),
         },
     )?;
     Ok(ImportReport {

@@ -50,8 +50,8 @@ pub enum ReportError {
     AuditFailed { failures: usize, example: String },
     #[error(transparent)]
     Attack(#[from] protect::attack::AttackError),
-    #[error("le fichier « {path} » ne peut pas être écrit ({cause})")]
-    Write { path: String, cause: String },
+    #[error(transparent)]
+    Write(#[from] crate::output::OutputError),
 }
 
 impl ReportError {
@@ -64,11 +64,7 @@ impl ReportError {
 }
 
 /// One output file, relative to the output folder.
-#[derive(Debug, Clone)]
-pub struct OutputFile {
-    pub path: PathBuf,
-    pub bytes: Vec<u8>,
-}
+pub use crate::output::OutputFile;
 
 /// The report, ready to be written.
 #[derive(Debug)]
@@ -218,38 +214,29 @@ pub fn build(verification: &Verification, options: &ReportOptions) -> Result<Rep
     })
 }
 
-/// Writes every file of the report under `folder`: all files go to a staging folder
-/// inside it first, so that a failure there leaves the previous report untouched; then
-/// each is renamed into place.
+/// What an earlier run of `rapport` may have written in its folder, beside the files of
+/// this one (a chart no longer drawn lives in `graphiques/`, which is replaced whole).
+const OWNED_BY_EARLIER_RUNS: &[&str] = &[
+    "rapport.html",
+    "tableaux.xlsx",
+    "indicateurs.csv",
+    "indicateurs.parquet",
+    "demandes.parquet",
+    "graphiques",
+];
+
+/// Writes the report as one set under `folder` ([`crate::output::write_set`]): after a
+/// failure or a crash at any moment the folder holds the whole previous report, after
+/// success the whole new one; other entries of the folder (the cost-sharing's
+/// `repartition/` of the example) are kept.
 pub fn write(report: &Report, folder: &Path) -> Result<(), ReportError> {
-    let failure = |path: &Path, error: std::io::Error| ReportError::Write {
-        path: path.to_string_lossy().into_owned(),
-        cause: error.to_string(),
-    };
-    std::fs::create_dir_all(folder).map_err(|error| failure(folder, error))?;
-    let staging = tempfile::Builder::new()
-        .prefix(".rapport-en-cours-")
-        .tempdir_in(folder)
-        .map_err(|error| failure(folder, error))?;
-    for file in &report.files {
-        let path = staging.path().join(&file.path);
-        crate::output::write_atomically(&path, &file.bytes)
-            .map_err(|error| failure(&path, error))?;
-    }
-    for file in &report.files {
-        let destination = folder.join(&file.path);
-        if let Some(parent) = destination.parent() {
-            std::fs::create_dir_all(parent).map_err(|error| failure(parent, error))?;
-        }
-        std::fs::rename(staging.path().join(&file.path), &destination)
-            .map_err(|error| failure(&destination, error))?;
-        // Temporary files are private; a report is meant to be shared.
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&destination, std::fs::Permissions::from_mode(0o644))
-                .map_err(|error| failure(&destination, error))?;
-        }
-    }
+    crate::output::write_set(folder, &report.files, OWNED_BY_EARLIER_RUNS)?;
+    Ok(())
+}
+
+/// [`write`] into a folder this run already holds (`rapport` takes it before reading the
+/// files, so that a second run on the same folder is refused at once).
+pub fn write_to(report: &Report, folder: &crate::output::OutputFolder) -> Result<(), ReportError> {
+    folder.write_set(&report.files, OWNED_BY_EARLIER_RUNS)?;
     Ok(())
 }

@@ -49,8 +49,8 @@ pub enum TemplateError {
     Internal(String),
     #[error("modèle « {schema} » : écriture xlsx impossible ({cause})")]
     Xlsx { schema: String, cause: XlsxError },
-    #[error("écriture de « {path} » impossible ({cause})")]
-    Write { path: String, cause: std::io::Error },
+    #[error(transparent)]
+    Write(#[from] crate::output::OutputError),
 }
 
 /// One template written.
@@ -113,25 +113,26 @@ pub fn write_templates(
         .map(|given| resolve_commune(&network, given))
         .transpose()?;
     let mut written = Vec::new();
+    let mut files = Vec::new();
     for schema in &schemas.schemas {
         let template = build_template(schemas, schema, &network, options)?;
-        let path = folder.join(template_file_name(
+        let name = template_file_name(
             schema,
             commune.as_ref().map(|(_, name)| name.as_str()),
             options.year,
-        ));
-        crate::output::write_atomically(&path, &template.bytes).map_err(|cause| {
-            TemplateError::Write {
-                path: path.display().to_string(),
-                cause,
-            }
-        })?;
+        );
         written.push(WrittenTemplate {
             schema: schema.name.clone(),
-            path,
+            path: folder.join(&name),
             prefilled_rows: template.prefilled_rows,
         });
+        files.push(crate::output::OutputFile {
+            path: name.into(),
+            bytes: template.bytes,
+        });
     }
+    // One set; the templates of other communes or years in the same folder are kept.
+    crate::output::write_set(folder, &files, &[])?;
     Ok(written)
 }
 

@@ -19,6 +19,12 @@ cp "$work/xlsx/libreoffice.xlsx" "$here/libreoffice.xlsx"
 # 59 = ';', 34 = '"', then the character set: 76 = UTF-8, 1 = Windows-1252.
 lo --convert-to 'csv:Text - txt - csv (StarCalc):59,34,76' --outdir "$work/utf8" "$here/source.xlsx"
 lo --convert-to 'csv:Text - txt - csv (StarCalc):59,34,1' --outdir "$work/cp1252" "$here/source.xlsx"
+# « Texte Unicode » as Excel writes it: tab (9), '"' (34), character set 65535 = UTF-16 LE
+# with a byte-order mark. LibreOffice has no big-endian export: iconv re-encodes the text.
+lo --convert-to 'txt:Text - txt - csv (StarCalc):9,34,65535' --outdir "$work/utf16" "$here/source.xlsx"
+cp "$work/utf16/source.txt" "$here/libreoffice-texte-unicode.txt"
+{ printf '\xFE\xFF'; tail -c +3 "$here/libreoffice-texte-unicode.txt" | iconv -f UTF-16LE -t UTF-16BE; } \
+  > "$here/texte-unicode-big-endian.txt"
 cp "$work/utf8/source.csv" "$here/libreoffice-utf8.csv"
 cp "$work/cp1252/source.csv" "$here/libreoffice-windows-1252.csv"
 rm -rf "$work"
