@@ -38,7 +38,8 @@ fn input() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/rapport/petit")
 }
 
-/// `rapport` of the small folder into `output`; the internal edition differs in every file.
+/// `rapport` of the small folder into `output`; the internal edition differs in every file
+/// they share.
 fn rapport(output: &Path, internal: bool) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_observatoire"));
     command
@@ -90,10 +91,15 @@ fn a_report_killed_at_any_moment_leaves_the_old_set_or_the_new_one() {
     let duration = complete(rapport(&new_reference, true));
     let old = snapshot(&old_reference);
     let new = snapshot(&new_reference);
-    assert!(old.len() > 10 && old.keys().eq(new.keys()));
+    // The published edition has audit-secret.json, the internal one demandes.parquet:
+    // the new set must also drop a file of the old one.
+    assert!(old.len() > 10 && new.len() > 10);
+    assert!(old.keys().any(|path| !new.contains_key(path)));
     assert!(
-        old.iter().zip(&new).all(|(a, b)| a.1 != b.1),
-        "every file differs"
+        old.iter()
+            .filter_map(|(path, bytes)| new.get(path).map(|other| (bytes, other)))
+            .all(|(a, b)| a != b),
+        "every file of both sets differs"
     );
 
     let target = root.path().join("sortie");
@@ -221,4 +227,19 @@ fn the_letter_of_a_ccas_no_longer_called_is_gone_after_the_next_cost_sharing() {
         "à signer".as_bytes()
     );
     assert_eq!(second, first);
+}
+
+/// The internal edition's row-level file never survives a published edition written over
+/// it in the same folder (nor the audit of a published one under an internal one).
+#[test]
+fn a_published_edition_over_an_internal_one_drops_the_row_level_file() {
+    let root = tempfile::tempdir().unwrap();
+    let target = root.path().join("sortie");
+    complete(rapport(&target, true));
+    assert!(target.join("demandes.parquet").exists());
+    complete(rapport(&target, false));
+    assert!(!target.join("demandes.parquet").exists());
+    assert!(target.join("audit-secret.json").exists());
+    complete(rapport(&target, true));
+    assert!(!target.join("audit-secret.json").exists());
 }

@@ -222,6 +222,7 @@ const OWNED_BY_EARLIER_RUNS: &[&str] = &[
     "indicateurs.csv",
     "indicateurs.parquet",
     "demandes.parquet",
+    "audit-secret.json",
     "graphiques",
 ];
 
