@@ -40,16 +40,7 @@ pub struct AttackError(pub String);
 /// are in the same group when a relation links them.
 pub fn groups(model: &Model, hidden: &[bool]) -> Vec<Vec<usize>> {
     let count = model.variables.len();
-    let unknown = |variable: usize| -> bool {
-        match model
-            .variables
-            .get(variable)
-            .and_then(|item| item.cell.as_ref())
-        {
-            Some(_) => hidden.get(variable).copied().unwrap_or(false),
-            None => true,
-        }
-    };
+    let unknown = |variable: usize| model.is_unknown(variable, hidden);
     let mut parent: Vec<usize> = (0..count).collect();
     fn find(parent: &mut [usize], mut item: usize) -> usize {
         while parent[item] != item {
@@ -104,16 +95,7 @@ impl<'a> GroupProblem<'a> {
             .enumerate()
             .map(|(position, variable)| (*variable, position))
             .collect();
-        let is_unknown = |variable: usize| -> bool {
-            match model
-                .variables
-                .get(variable)
-                .and_then(|item| item.cell.as_ref())
-            {
-                Some(_) => hidden.get(variable).copied().unwrap_or(false),
-                None => true,
-            }
-        };
+        let is_unknown = |variable: usize| model.is_unknown(variable, hidden);
         let mut rows = Vec::new();
         for constraint in &model.constraints {
             if !constraint
@@ -214,16 +196,7 @@ pub fn group_of(
     hidden: &[bool],
     start: usize,
 ) -> Vec<usize> {
-    let unknown = |variable: usize| -> bool {
-        match model
-            .variables
-            .get(variable)
-            .and_then(|item| item.cell.as_ref())
-        {
-            Some(_) => hidden.get(variable).copied().unwrap_or(false),
-            None => variable < model.variables.len(),
-        }
-    };
+    let unknown = |variable: usize| model.is_unknown(variable, hidden);
     let mut seen: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
     let mut queue = vec![start];
     seen.insert(start);

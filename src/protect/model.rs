@@ -134,6 +134,16 @@ impl Model {
         self.relate(terms, Relation::Equal, 0);
     }
 
+    /// Whether a reader does not see `variable`: a hidden cell, or an unknown that is
+    /// never published. False for an index outside the model.
+    pub fn is_unknown(&self, variable: usize, hidden: &[bool]) -> bool {
+        match self.variables.get(variable) {
+            Some(item) if item.cell.is_some() => hidden.get(variable).copied().unwrap_or(false),
+            Some(_) => true,
+            None => false,
+        }
+    }
+
     /// The smallest value a hidden variable can take, as a reader knows it: a hidden
     /// cell is never a zero (zeros are published), an unknown is never negative.
     pub fn lower_bound(&self, variable: usize) -> i64 {
