@@ -1110,7 +1110,7 @@ mod xlsx {
             sheet.write_string(row, 1, &share.share.code)?;
             sheet.write_string(row, 2, super::member_name(statement, &share.share.code))?;
             integer_cell(sheet, row, 3, share.population, &formats.integer)?;
-            sheet.write_number(row, 4, f64::from(share.days))?;
+            sheet.write_number(row, 4, share.days)?;
             euro_cell(sheet, row, 5, statement.staff_total, &formats.euro)?;
             euro_cell(sheet, row, 6, share.share.amount, &formats.euro)?;
             row += 1;
