@@ -13,7 +13,7 @@ mod attacker;
 use attacker::{Finding, Published, NETWORK};
 use observatoire::count::Key;
 use observatoire::protect::model::{CellInfo, Family, Model};
-use observatoire::protect::suppression;
+use observatoire::protect::{attack, suppression};
 use observatoire::report::{self, ReportOptions};
 use observatoire::verify::{verify, VerifyOptions};
 use proptest::prelude::*;
@@ -257,7 +257,16 @@ fn the_published_edition_holds_no_row_level_file_and_an_audit() {
 /// Random communes × categories tables, two breakdowns sharing the commune totals, as the
 /// report's tables do; many small cells and zeros.
 fn network() -> impl Strategy<Value = Vec<Vec<Vec<i64>>>> {
-    (2usize..6, 2usize..5).prop_flat_map(|(communes, modalities)| {
+    network_of(2..6, 2..5)
+}
+
+/// Random tables of `communes` rows (and the network's) and `modalities` categories, with
+/// many small cells and zeros, and a second breakdown of the same totals.
+fn network_of(
+    communes: std::ops::Range<usize>,
+    modalities: std::ops::Range<usize>,
+) -> impl Strategy<Value = Vec<Vec<Vec<i64>>>> {
+    (communes, modalities).prop_flat_map(|(communes, modalities)| {
         let cell = prop_oneof![3 => 0i64..5, 2 => 0i64..30];
         proptest::collection::vec(
             proptest::collection::vec(cell, modalities * communes),
@@ -284,9 +293,9 @@ fn network() -> impl Strategy<Value = Vec<Vec<Vec<i64>>>> {
     })
 }
 
-/// Builds the library's model of `tables`, protects it, and returns the published cells
-/// as a reader would see them.
-fn protect_tables(tables: &[Vec<Vec<i64>>]) -> Vec<Published> {
+/// The library's model of `tables`: a total per row, the breakdowns of each table, the
+/// network's row; with the key of each cell.
+fn model_of(tables: &[Vec<Vec<i64>>]) -> (Model, Vec<(Key, usize)>) {
     let communes = tables[0].len();
     let rows: Vec<String> = (0..communes)
         .map(|commune| format!("{}", 44000 + commune))
@@ -347,6 +356,13 @@ fn protect_tables(tables: &[Vec<Vec<i64>>]) -> Vec<Published> {
             model.sum(line, total_cells[position]);
         }
     }
+    (model, cells)
+}
+
+/// Builds the library's model of `tables`, protects it, and returns the published cells
+/// as a reader would see them.
+fn protect_tables(tables: &[Vec<Vec<i64>>]) -> Vec<Published> {
+    let (model, cells) = model_of(tables);
     let mask = suppression::protect(&model, LEVEL);
     assert!(mask.unprotected.is_empty(), "{:?}", mask.unprotected);
     cells
@@ -405,4 +421,107 @@ proptest! {
     fn the_same_tables_give_the_same_mask(tables in network()) {
         prop_assert_eq!(protect_tables(&tables), protect_tables(&tables));
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
+
+    /// On a network large enough for its groups to be proven by certificates, every
+    /// certified interval lies inside the reader's exact interval (a certificate never
+    /// claims more than the truth), and the mask passes: each primary cell reaches its
+    /// width, no hidden cell is exact.
+    #[test]
+    fn certificates_never_claim_more_than_the_exact_attack(tables in network_of(40..56, 3..6)) {
+        let (model, _) = model_of(&tables);
+        let mask = suppression::protect(&model, LEVEL);
+        prop_assert!(mask.unprotected.is_empty(), "{:?}", mask.unprotected);
+        let targets: Vec<usize> = (0..model.variables.len()).filter(|index| mask.hidden[*index]).collect();
+        let intervals = attack::attack(&model, &mask.hidden, &targets, &mask.certificates, LEVEL)
+            .map_err(|error| TestCaseError::fail(error.to_string()))?;
+        let certified: BTreeMap<usize, attack::Interval> = intervals
+            .iter()
+            .filter(|(_, interval)| !interval.exact)
+            .map(|(index, interval)| (*index, *interval))
+            .collect();
+        for (index, interval) in &intervals {
+            let width = interval.width().unwrap_or(i64::MAX);
+            prop_assert!(width >= attack::required_width(&model, *index, LEVEL), "{index}: {interval:?}");
+        }
+        for members in attack::groups(&model, &mask.hidden) {
+            let wanted: std::collections::BTreeSet<usize> =
+                members.iter().copied().filter(|member| certified.contains_key(member)).collect();
+            if wanted.is_empty() {
+                continue;
+            }
+            let exact = attack::attack_group(&model, &mask.hidden, &members, &wanted)
+                .map_err(|error| TestCaseError::fail(error.to_string()))?;
+            for (index, truth) in exact {
+                let claimed = certified[&index];
+                prop_assert!(truth.lower <= claimed.lower, "{index}: {claimed:?} beyond {truth:?}");
+                prop_assert!(
+                    truth.upper.is_none_or(|upper| claimed.upper.is_some_and(|claimed| claimed <= upper)),
+                    "{index}: {claimed:?} beyond {truth:?}"
+                );
+            }
+        }
+    }
+}
+
+/// A network of 48 communes joins its hidden cells into groups too large for the exact
+/// programmes: those cells are proven by certificates (and said so), and the independent
+/// attacker still finds nothing exact and no primary cell too narrow.
+#[test]
+fn a_large_network_is_proven_by_certificates() {
+    let communes = 48;
+    let modalities = 4;
+    let first: Vec<Vec<i64>> = (0..communes)
+        .map(|commune| {
+            (0..modalities)
+                .map(|modality| {
+                    ((commune * 7 + modality * 3) % 11) as i64 % 6
+                        + ((commune + modality) % 3 == 0) as i64 * 12
+                })
+                .collect()
+        })
+        .collect();
+    let second: Vec<Vec<i64>> = first
+        .iter()
+        .map(|row| {
+            let total: i64 = row.iter().sum();
+            vec![total / 3, total - total / 3]
+        })
+        .collect();
+    let tables = vec![first, second];
+    let (model, _) = model_of(&tables);
+    let mask = suppression::protect(&model, LEVEL);
+    let largest = attack::groups(&model, &mask.hidden)
+        .iter()
+        .map(Vec::len)
+        .max()
+        .unwrap_or(0);
+    assert!(
+        largest > attack::EXACT_GROUP_LIMIT,
+        "largest group: {largest}"
+    );
+    let targets: Vec<usize> = (0..model.variables.len())
+        .filter(|index| mask.hidden[*index])
+        .collect();
+    let intervals =
+        attack::attack(&model, &mask.hidden, &targets, &mask.certificates, LEVEL).unwrap();
+    assert!(intervals.iter().any(|(_, interval)| !interval.exact));
+    let published = protect_tables(&tables);
+    let truth: BTreeMap<Place, i64> = published
+        .iter()
+        .zip(model_of(&tables).1)
+        .map(|(cell, (_, index))| (place(cell), model.variables[index].value))
+        .collect();
+    let findings: Vec<(Finding, i64)> = attacker::attack(&published)
+        .unwrap()
+        .into_iter()
+        .map(|finding| {
+            let value = truth[&finding_place(&finding)];
+            (finding, value)
+        })
+        .collect();
+    assert_rule(&findings);
 }

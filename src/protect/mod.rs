@@ -64,6 +64,10 @@ pub struct AuditedCell {
     pub largeur_garantie: Option<i64>,
     /// The width the rule requires (0 for a secondary cell: only never exact).
     pub largeur_requise: i64,
+    /// Present (true) when `largeur_garantie` is a width proven reachable rather than the
+    /// reader's exact width, which is then at least as large (large networks).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub largeur_minoree: bool,
     /// Unit of the widths: « demandes », « foyers » or « centimes ».
     pub unite: &'static str,
 }
@@ -459,7 +463,7 @@ fn protect_year(
     let targets: Vec<usize> = (0..model.variables.len())
         .filter(|index| mask.hidden.get(*index).copied().unwrap_or(false))
         .collect();
-    let intervals = attack::attack(&model, &mask.hidden, &targets)?;
+    let intervals = attack::attack(&model, &mask.hidden, &targets, &mask.certificates, level)?;
     Ok(YearResult {
         model,
         keys,
@@ -572,6 +576,7 @@ pub fn protect(indicators: &Indicators, settings: Settings) -> Result<Secret, at
                 },
                 largeur_garantie: width,
                 largeur_requise: required,
+                largeur_minoree: !interval.exact,
                 unite: width_unit(cell.family),
             });
         }
@@ -675,7 +680,8 @@ mod tests {
         assert!(mask.hidden[at[0][0]]);
         let hidden_count = mask.hidden.iter().filter(|flag| **flag).count();
         assert_eq!(hidden_count, 4, "a rectangle is enough: {:?}", mask.hidden);
-        let intervals = attack::attack(&model, &mask.hidden, &[at[0][0]]).unwrap();
+        let intervals =
+            attack::attack(&model, &mask.hidden, &[at[0][0]], &mask.certificates, 5).unwrap();
         let width = intervals[0].1.width().unwrap();
         assert!(width >= 5, "{intervals:?}");
     }

@@ -65,13 +65,13 @@ pub struct Constraint {
 }
 
 impl Constraint {
-    /// Whether the true values satisfy it.
-    pub fn holds(&self, values: &[i64]) -> bool {
+    /// Whether the values `value_of` gives satisfy it.
+    pub fn holds_for(&self, value_of: impl Fn(usize) -> i64) -> bool {
         let total: i128 = self
             .terms
             .iter()
             .map(|(variable, coefficient)| {
-                i128::from(values.get(*variable).copied().unwrap_or(0)) * i128::from(*coefficient)
+                i128::from(value_of(*variable)) * i128::from(*coefficient)
             })
             .sum();
         let constant = i128::from(self.constant);
@@ -117,12 +117,10 @@ impl Model {
             relation,
             constant,
         };
-        let values: Vec<i64> = self
-            .variables
-            .iter()
-            .map(|variable| variable.value)
-            .collect();
-        if constraint.holds(&values) {
+        let variables = &self.variables;
+        let holds =
+            constraint.holds_for(|variable| variables.get(variable).map_or(0, |item| item.value));
+        if holds {
             self.constraints.push(constraint);
         }
     }

@@ -1158,6 +1158,18 @@ fn method(builder: &mut Builder) {
             cells,
             super::audit::percent(hidden, cells).replace('.', ","),
         ));
+        let proven = context
+            .secret
+            .audit
+            .cells
+            .iter()
+            .filter(|cell| cell.largeur_minoree)
+            .count();
+        if proven > 0 {
+            builder.text(format!(
+                "Sur un réseau de cette taille, {proven} cases masquées forment des groupes trop grands pour le calcul exact : pour chacune, l'outil a trouvé et vérifié en nombres entiers d'autres valeurs compatibles avec tous les fichiers publiés, qui prouvent que l'intervalle d'un lecteur est au moins aussi large que l'exige la règle. La largeur donnée pour ces cases dans audit-secret.json (« largeur_minoree ») est donc un minimum garanti : l'intervalle réel est au moins aussi large."
+            ));
+        }
     }
     let rows = context
         .indicators
