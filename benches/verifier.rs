@@ -5,8 +5,8 @@
 //! Set `OBSERVATOIRE_BENCH_ROWS` to change the row count.
 
 use calamine::{open_workbook_auto, Data, Reader};
-use observatoire::generate::writers::write_table;
 use observatoire::generate::{generate, ExampleOptions};
+use observatoire::sheet::writers::write_table;
 use observatoire::verify::{verify, VerifyOptions};
 use std::hint::black_box;
 use std::path::{Path, PathBuf};

@@ -4,7 +4,7 @@
 //! Run from the repository root: `cargo run --example brut`.
 
 use observatoire::generate::raw::{raw_requests, write_raw_requests};
-use observatoire::generate::writers::TableFormat;
+use observatoire::sheet::writers::TableFormat;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = std::path::Path::new("sample_data/brut/demandes-blain-2024-brut.xlsx");

@@ -2,8 +2,8 @@
 //! LibreOffice convert to ods, xls, xlsx and csv (UTF-8 and Windows-1252).
 //! Run through `tests/formats/make.sh`, not alone.
 
-use observatoire::generate::writers::write_table;
 use observatoire::generate::{generate, ExampleOptions};
+use observatoire::sheet::writers::write_table;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let output = std::env::args()

@@ -405,6 +405,9 @@ pub fn parse_network(text: &str) -> Result<Network, Vec<NetworkProblem>> {
 /// Fewest values behind a published median, when `reseau.toml` does not say.
 pub const DEFAULT_MEDIAN_MINIMUM: u32 = 10;
 
+/// The file that describes the network, looked for at the root of each folder given.
+pub const NETWORK_FILE: &str = "reseau.toml";
+
 const TOP_KEYS: &[&str] = &[
     "nom",
     "porteur",

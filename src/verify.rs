@@ -10,8 +10,7 @@ use crate::read::{read_bounded, read_file_within, SourceFormat};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
-/// The file that describes the network, looked for at the root of each folder given.
-pub const NETWORK_FILE: &str = "reseau.toml";
+pub use crate::network::NETWORK_FILE;
 
 /// A folder of raw, non-anonymised files kept by a CCAS for `anonymiser`: never read by
 /// the other commands (a file given by name is still checked, and its names flagged).

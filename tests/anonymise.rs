@@ -7,7 +7,7 @@ use observatoire::anonymise::key::SecretKey;
 use observatoire::check::Value;
 use observatoire::fold::fold;
 use observatoire::generate::raw::{raw_requests, write_raw_requests, PEOPLE};
-use observatoire::generate::writers::TableFormat;
+use observatoire::sheet::writers::TableFormat;
 use observatoire::verify::{verify, VerifyOptions};
 use std::io::Read;
 use std::path::{Path, PathBuf};

@@ -3,14 +3,15 @@
 //! checker and every row is counted.
 
 use observatoire::check::cells::{
-    date_from_serial, decimal_from_f64, number_as_text, parse_date_text, parse_decimal_text,
+    date_from_serial, decimal_from_f64, parse_date_text, parse_decimal_text,
 };
 use observatoire::check::{Checker, SheetOutcome};
 use observatoire::fold::{fold, fold_header};
-use observatoire::generate::writers::{write_table, TableFormat};
+use observatoire::french::number_as_text;
 use observatoire::generate::{generate, ExampleOptions};
 use observatoire::network::Network;
 use observatoire::read::{RawCell, RawRow, RawSheet};
+use observatoire::sheet::writers::{write_table, TableFormat};
 use observatoire::verify::{verify, VerifyOptions};
 use proptest::prelude::*;
 

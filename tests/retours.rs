@@ -475,7 +475,7 @@ fn files_under(folder: &Path) -> Vec<PathBuf> {
 #[test]
 fn no_identifying_value_travels_back() {
     use observatoire::generate::raw::{raw_requests, write_raw_requests};
-    use observatoire::generate::writers::TableFormat;
+    use observatoire::sheet::writers::TableFormat;
     let work = tempfile::tempdir().expect("temporary folder");
     let received = work.path().join("recus");
     std::fs::create_dir_all(received.join("blain")).expect("folder");

@@ -3,13 +3,11 @@
 //! (a new category appears with no code change).
 
 use observatoire::check::Value;
-use observatoire::generate::writers::{
-    write_sheets, DateStyle, HeadedSheet, TableFormat, TableStyle,
-};
 use observatoire::generate::{generate, ExampleOptions};
 use observatoire::network::Network;
 use observatoire::read::{read_file, RawCell};
 use observatoire::schema::schemas;
+use observatoire::sheet::writers::{write_sheets, DateStyle, HeadedSheet, TableFormat, TableStyle};
 use observatoire::templates::{
     build_template, write_templates, TemplateOptions, DATA_SHEET, LISTS_SHEET,
 };

@@ -15,9 +15,9 @@ use crate::check::cells;
 use crate::check::Value;
 use crate::diagnostic::{cell_name, Code, Diagnostic, Location};
 use crate::fold::fold;
-use crate::generate::writers::{write_sheets, DateStyle, HeadedSheet, TableFormat, TableStyle};
 use crate::read::{read_file, RawCell, RawRow, RawSheet, SourceFormat};
 use crate::schema::{FieldType, Schema, SchemaSet};
+use crate::sheet::writers::{write_sheets, DateStyle, HeadedSheet, TableFormat, TableStyle};
 use chrono::{Datelike, NaiveDate};
 use key::SecretKey;
 use pseudonym::{file_identity, household_pseudonym, person_identity};
@@ -149,7 +149,7 @@ struct Columns {
 fn header_text(cell: &RawCell) -> Option<String> {
     match cell {
         RawCell::Text(text) if !text.trim().is_empty() => Some(text.trim().to_string()),
-        RawCell::Number(number) => Some(cells::number_as_text(*number)),
+        RawCell::Number(number) => Some(crate::french::number_as_text(*number)),
         _ => None,
     }
 }
@@ -281,11 +281,11 @@ fn carried_value(cell: &RawCell, field_type: FieldType, is_1904: bool) -> Value 
         RawCell::Number(number) if field_type == FieldType::Date => {
             match cells::date_from_serial(*number, is_1904) {
                 Some(date) => Value::Date(date),
-                None => Value::Text(cells::number_as_text(*number)),
+                None => Value::Text(crate::french::number_as_text(*number)),
             }
         }
         RawCell::Number(number) => cells::decimal_from_f64(*number).map_or_else(
-            || Value::Text(cells::number_as_text(*number)),
+            || Value::Text(crate::french::number_as_text(*number)),
             Value::Decimal,
         ),
         RawCell::Date(date) => Value::Date(*date),

@@ -5,15 +5,6 @@ use chrono::{Datelike, Duration, NaiveDate};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
-/// A number as a French user would read it (`1234,5`, `12`), for messages and text fields.
-pub fn number_as_text(number: f64) -> String {
-    if number.is_finite() && number.fract() == 0.0 && number.abs() < 1e15 {
-        format!("{}", number as i64)
-    } else {
-        format!("{number}").replace('.', ",")
-    }
-}
-
 /// An exact decimal from a spreadsheet number: the shortest text that reads back as the
 /// same float, so `0.1` is `0.1` and not `0.1000000000000000055…`.
 pub fn decimal_from_f64(number: f64) -> Option<Decimal> {
@@ -286,8 +277,8 @@ mod tests {
         assert_eq!(decimal_from_f64(0.1), Some(decimal("0.1")));
         assert_eq!(decimal_from_f64(1234.5), Some(decimal("1234.5")));
         assert_eq!(decimal_from_f64(f64::NAN), None);
-        assert_eq!(number_as_text(44015.0), "44015");
-        assert_eq!(number_as_text(12.5), "12,5");
+        assert_eq!(crate::french::number_as_text(44015.0), "44015");
+        assert_eq!(crate::french::number_as_text(12.5), "12,5");
     }
 
     #[test]

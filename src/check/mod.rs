@@ -176,7 +176,7 @@ pub struct Checker<'a> {
 fn header_text(cell: &RawCell) -> Option<String> {
     match cell {
         RawCell::Text(text) if !text.trim().is_empty() => Some(text.trim().to_string()),
-        RawCell::Number(number) => Some(cells::number_as_text(*number)),
+        RawCell::Number(number) => Some(crate::french::number_as_text(*number)),
         _ => None,
     }
 }
@@ -455,7 +455,7 @@ impl<'a> Checker<'a> {
                     if checked.empty_template_rows > 1 {
                         format!(
                             "{} lignes du modèle laissées vides (seules les cellules pré-remplies y figurent) : elles sont ignorées",
-                            crate::render::french_integer(checked.empty_template_rows as i64)
+                            crate::french::french_integer(checked.empty_template_rows as i64)
                         )
                     } else {
                         "1 ligne du modèle laissée vide (seules les cellules pré-remplies y figurent) : elle est ignorée".to_string()
@@ -788,13 +788,13 @@ impl<'a> Checker<'a> {
                     if rounded != number && !noise {
                         check_bounds(field, rounded)?;
                         return Ok((
-                            Value::Decimal(money(rounded)),
+                            Value::Decimal(crate::french::money(rounded)),
                             Some(
                                 Problem::new(
                                     Code::W004,
                                     format!(
                                         "montant arrondi au centime : {}",
-                                        crate::render::french_money(rounded)
+                                        crate::french::french_money(rounded)
                                     ),
                                 )
                                 .hint(
@@ -803,7 +803,7 @@ impl<'a> Checker<'a> {
                             ),
                         ));
                     }
-                    Value::Decimal(money(rounded))
+                    Value::Decimal(crate::french::money(rounded))
                 } else {
                     Value::Decimal(number.normalize())
                 }
@@ -811,7 +811,7 @@ impl<'a> Checker<'a> {
             FieldType::Date => {
                 if let RawCell::Number(number) = cell {
                     if number.fract() == 0.0 && (1990.0..=2100.0).contains(number) {
-                        return Err(Problem::new(Code::E022, format!("« {} » ressemble à une année, pas à une date", cells::number_as_text(*number)))
+                        return Err(Problem::new(Code::E022, format!("« {} » ressemble à une année, pas à une date", crate::french::number_as_text(*number)))
                             .hint("saisissez la date complète au format jj/mm/aaaa, par exemple 03/02/2024"));
                     }
                 }
@@ -910,14 +910,6 @@ impl<'a> Checker<'a> {
     }
 }
 
-/// Euros with exactly two decimals, so that equal amounts print the same.
-pub fn money(amount: Decimal) -> Decimal {
-    let mut cents =
-        amount.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
-    cents.rescale(2);
-    cents
-}
-
 fn number_of(cell: &RawCell) -> Option<Decimal> {
     match cell {
         RawCell::Number(number) => cells::decimal_from_f64(*number),
@@ -941,7 +933,7 @@ fn expected_number(field: &Field, what: &str) -> Problem {
 
 fn check_bounds(field: &Field, number: Decimal) -> Result<(), Problem> {
     let (minimum, maximum) = field.decimal_bounds();
-    let shown = || crate::render::french_decimal(number);
+    let shown = || crate::french::french_decimal(number);
     if let Some(minimum) = minimum.filter(|minimum| number < *minimum) {
         return Err(Problem::new(
             Code::E025,
@@ -949,7 +941,7 @@ fn check_bounds(field: &Field, number: Decimal) -> Result<(), Problem> {
                 "{} est inférieur au minimum autorisé pour « {} » ({})",
                 shown(),
                 field.title,
-                crate::render::french_decimal(minimum)
+                crate::french::french_decimal(minimum)
             ),
         )
         .hint(field.description.clone()));
@@ -961,7 +953,7 @@ fn check_bounds(field: &Field, number: Decimal) -> Result<(), Problem> {
                 "{} dépasse le maximum autorisé pour « {} » ({})",
                 shown(),
                 field.title,
-                crate::render::french_decimal(maximum)
+                crate::french::french_decimal(maximum)
             ),
         )
         .hint(field.description.clone()));

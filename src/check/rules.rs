@@ -110,7 +110,7 @@ fn check_request(
                 diagnostics.push(
                     Diagnostic::new(Code::E032, sheet.cell_location(row, place), format!(
                         "la demande est refusée mais un montant accordé de {} est indiqué",
-                        crate::render::french_money(amount)
+                        crate::french::french_money(amount)
                     ))
                     .hint("laissez le montant accordé vide (ou 0) pour une demande refusée, ou corrigez la décision"),
                 );
@@ -131,8 +131,8 @@ fn check_request(
                     sheet.cell_location(row, index),
                     format!(
                         "le montant accordé ({}) dépasse le montant demandé ({})",
-                        crate::render::french_money(given),
-                        crate::render::french_money(asked)
+                        crate::french::french_money(given),
+                        crate::french::french_money(asked)
                     ),
                 )
                 .hint("vérifiez les deux montants ; si c'est voulu, rien à faire"),

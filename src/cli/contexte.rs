@@ -2,7 +2,8 @@
 
 use clap::Args;
 use observatoire::context::{import_context, ContextOptions};
-use observatoire::render::{self, french_integer};
+use observatoire::french::french_integer;
+use observatoire::render;
 use rust_decimal::prelude::ToPrimitive;
 use std::path::PathBuf;
 

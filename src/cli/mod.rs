@@ -58,6 +58,12 @@ pub fn run(arguments: Arguments) -> u8 {
     }
 }
 
+/// A date of the command line (`--date`, `--date-appel`, `--en-vigueur`), refused in French.
+pub fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| "date attendue sous la forme AAAA-MM-JJ, par exemple 2024-11-15".to_string())
+}
+
 /// Whether to colour the terminal output: only on a terminal, never with `NO_COLOR`.
 pub fn use_colour() -> bool {
     use std::io::IsTerminal;

@@ -2,7 +2,8 @@
 
 use chrono::NaiveDate;
 use clap::Args;
-use observatoire::render::{self, french_integer};
+use observatoire::french::french_integer;
+use observatoire::render;
 use observatoire::repartition::populations::{import_populations, ImportOptions};
 use std::path::PathBuf;
 
@@ -18,7 +19,7 @@ pub struct Options {
     #[arg(long, value_name = "AAAA", value_parser = clap::value_parser!(i32).range(1990..=2100))]
     millesime: i32,
     /// Date d'entrée en vigueur, en principe le 1er janvier de millésime + 3 (par exemple 2025-01-01)
-    #[arg(long, value_name = "AAAA-MM-JJ", value_parser = super::repartition::parse_date)]
+    #[arg(long, value_name = "AAAA-MM-JJ", value_parser = super::parse_date)]
     en_vigueur: NaiveDate,
 }
 

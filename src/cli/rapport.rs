@@ -22,7 +22,7 @@ pub struct Options {
     #[arg(long)]
     interne: bool,
     /// Date inscrite sur le rapport (aucune par défaut, pour des fichiers reproductibles)
-    #[arg(long, value_name = "AAAA-MM-JJ")]
+    #[arg(long, value_name = "AAAA-MM-JJ", value_parser = super::parse_date)]
     date: Option<NaiveDate>,
     /// Fichier reseau.toml à utiliser (sinon celui à la racine du dossier)
     #[arg(long, value_name = "FICHIER")]

@@ -18,7 +18,7 @@ pub struct Options {
     #[arg(long, value_name = "DIR")]
     sortie: PathBuf,
     /// Date de l'appel (par défaut : la journée annuelle de l'année, sinon le 31 décembre)
-    #[arg(long, value_name = "AAAA-MM-JJ", value_parser = parse_date)]
+    #[arg(long, value_name = "AAAA-MM-JJ", value_parser = super::parse_date)]
     date_appel: Option<NaiveDate>,
     /// Fichier reseau.toml à utiliser (sinon celui à la racine du dossier)
     #[arg(long, value_name = "FICHIER")]
@@ -26,12 +26,6 @@ pub struct Options {
     /// Taille maximale d'un fichier lu (256Mo par défaut ; par exemple 1Go) : un fichier plus gros est refusé sans être lu
     #[arg(long = "taille-max", value_name = "TAILLE", default_value = "256Mo", value_parser = observatoire::read::parse_size)]
     taille_max: u64,
-}
-
-pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
-        format!("« {text} » : date attendue sous la forme AAAA-MM-JJ, par exemple 2024-11-15")
-    })
 }
 
 pub fn exec(options: Options) -> u8 {

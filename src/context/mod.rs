@@ -193,7 +193,7 @@ fn rounded(value: Decimal) -> Decimal {
 }
 
 fn load_network(options: &ContextOptions) -> Result<(Network, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let path = options.folder.join(crate::verify::NETWORK_FILE);
+    let path = options.folder.join(crate::network::NETWORK_FILE);
     let shown = path.to_string_lossy().into_owned();
     let Ok(bytes) = std::fs::read(&path) else {
         return Ok((

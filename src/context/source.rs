@@ -287,7 +287,7 @@ fn read_csv(
 
 fn cell_text(cell: &RawCell) -> String {
     match cell {
-        RawCell::Number(number) => crate::check::cells::number_as_text(*number),
+        RawCell::Number(number) => crate::french::number_as_text(*number),
         RawCell::Text(text) => text.trim().to_string(),
         RawCell::Empty => String::new(),
         other => other.shown(),

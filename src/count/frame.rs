@@ -61,7 +61,7 @@ pub fn requests_frame(requests: &[Request], categorical: &[String]) -> PolarsRes
 /// Euros → integer cents (half away from zero), `None` beyond `i64`.
 pub fn cents(amount: rust_decimal::Decimal) -> Option<i64> {
     use rust_decimal::prelude::ToPrimitive;
-    (crate::check::money(amount) * rust_decimal::Decimal::ONE_HUNDRED).to_i64()
+    (crate::french::money(amount) * rust_decimal::Decimal::ONE_HUNDRED).to_i64()
 }
 
 /// One group of an aggregation: its keys as text and its values as integers.

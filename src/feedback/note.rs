@@ -5,8 +5,8 @@
 //! The PDF twin waits for the print engine; the note is written as HTML only for now.
 
 use super::{CcasFeedback, FeedbackError};
+use crate::french::french_integer;
 use crate::network::Network;
-use crate::render::french_integer;
 use minijinja::{context, Environment};
 use serde::Serialize;
 

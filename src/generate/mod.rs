@@ -6,10 +6,11 @@
 //! The same seed gives the same bytes. No record describes a real person.
 
 pub mod raw;
-pub mod writers;
 
-use crate::check::{money, Value};
+use crate::check::Value;
+use crate::french::money;
 use crate::schema::{Schema, SchemaSet, TOTAL_MODALITY};
+use crate::sheet::writers::{write_table, DateStyle, TableFormat, TableStyle};
 use chrono::{Datelike, Duration, NaiveDate};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -17,7 +18,6 @@ use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::Path;
-use writers::{write_table, DateStyle, TableFormat, TableStyle};
 
 /// Options of `observatoire exemple`.
 #[derive(Debug, Clone)]
@@ -77,7 +77,7 @@ pub enum ExampleError {
     #[error("{0}")]
     Schemas(String),
     #[error("{0}")]
-    Write(#[from] writers::WriteError),
+    Write(#[from] crate::sheet::writers::WriteError),
     #[error(transparent)]
     Output(#[from] crate::output::OutputError),
 }
@@ -855,7 +855,7 @@ pub fn generate(options: &ExampleOptions) -> Result<ExampleData, ExampleError> {
 pub fn write_example(data: &ExampleData, folder: &Path) -> Result<(), ExampleError> {
     let set = crate::schema::schemas().map_err(|error| ExampleError::Schemas(error.to_string()))?;
     let mut files = vec![crate::output::OutputFile {
-        path: crate::verify::NETWORK_FILE.into(),
+        path: crate::network::NETWORK_FILE.into(),
         bytes: data.network_toml.as_bytes().to_vec(),
     }];
     for file in &data.files {

@@ -3,7 +3,7 @@
 //! and tests. The same arguments give the same rows.
 
 use crate::check::Value;
-use crate::generate::writers::{
+use crate::sheet::writers::{
     write_sheets, DateStyle, HeadedSheet, TableFormat, TableStyle, WriteError,
 };
 use chrono::NaiveDate;

@@ -93,7 +93,7 @@ impl RawCell {
         match self {
             RawCell::Empty => String::new(),
             RawCell::Text(text) => text.clone(),
-            RawCell::Number(number) => crate::check::cells::number_as_text(*number),
+            RawCell::Number(number) => crate::french::number_as_text(*number),
             RawCell::Bool(true) => "VRAI".to_string(),
             RawCell::Bool(false) => "FAUX".to_string(),
             RawCell::Date(date) => date.format("%d/%m/%Y").to_string(),
@@ -240,14 +240,14 @@ pub(crate) fn too_large(location: Location, too_large: &TooLarge) -> Diagnostic 
             format!(
                 "la feuille s'étend jusqu'à la cellule {cell}, au-delà de la colonne {} : un tableau en compte au plus {}",
                 crate::diagnostic::column_letters(MAX_COLUMNS - 1),
-                crate::render::french_integer(i64::from(MAX_COLUMNS))
+                crate::french::french_integer(i64::from(MAX_COLUMNS))
             )
         } else if too_large.row >= MAX_ROWS {
             format!("la feuille s'étend jusqu'à la cellule {cell}, au-delà de la dernière ligne d'un tableur")
         } else {
             format!(
                 "la feuille s'étend jusqu'à la cellule {cell} : la zone utilisée dépasse {} cellules",
-                crate::render::french_integer(MAX_CELLS as i64)
+                crate::french::french_integer(MAX_CELLS as i64)
             )
         },
     )

@@ -3,8 +3,8 @@
 //! Colour is the caller's choice (only on a terminal, never with `NO_COLOR`): this module
 //! takes a flag so its output can be snapshot-tested without escape codes.
 
-use super::french_integer;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::french::french_integer;
 use crate::verify::Verification;
 use std::fmt::Write;
 

@@ -16,8 +16,8 @@ pub mod populations;
 pub mod split;
 pub mod write;
 
-use crate::check::money;
 use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::french::money;
 use crate::network::{Network, PopulationKey};
 use chrono::{Datelike, Months, NaiveDate};
 use rust_decimal::prelude::ToPrimitive;

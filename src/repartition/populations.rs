@@ -12,8 +12,8 @@
 //! régions or départements, which have populations too. A member missing from the file is
 //! refused: a key without one of the members would put its share on the others.
 
-use crate::check::cells::number_as_text;
 use crate::diagnostic::{cell_name, Code, Diagnostic, Location};
+use crate::french::number_as_text;
 use crate::network::{parse_network, Network, Population};
 use crate::read::{read_bytes, RawCell, RawRow, RawSheet};
 use chrono::{Datelike, NaiveDate};

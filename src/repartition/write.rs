@@ -9,8 +9,8 @@ use super::{
     french_date, CallDateOrigin, ConventionStatus, MemberLine, RepartitionError, Statement,
 };
 use crate::fold::fold;
+use crate::french::{french_integer, french_money, THOUSANDS_SEPARATOR};
 use crate::network::PopulationKey;
-use crate::render::{french_integer, french_money, THOUSANDS_SEPARATOR};
 use chrono::NaiveDate;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -24,7 +24,7 @@ const LETTER_TEMPLATE: &str = include_str!("../../templates/appel.html");
 /// The article of the convention that organises the call for funds.
 pub const ARTICLE: &str = "4.2.1";
 
-pub use crate::render::french_long_date;
+pub use crate::french::french_long_date;
 
 /// A decimal with a fixed number of decimals, French style: `22.5` → `22,50`.
 fn french_fixed(value: Decimal, decimals: u32) -> String {
@@ -708,7 +708,7 @@ pub fn letter_html(statement: &Statement, member: &MemberLine) -> Result<String,
 
 /// A euro amount for machines: `1234.56`.
 fn dotted(amount: Decimal) -> String {
-    crate::check::money(amount).to_string()
+    crate::french::money(amount).to_string()
 }
 
 /// A euro amount for French spreadsheets: `1234,56`.

@@ -89,7 +89,7 @@ fn axis_maximum(maximum: f64) -> f64 {
 fn axis_label(value: f64) -> String {
     let rounded = (value * 10.0).round() / 10.0;
     if (rounded - rounded.trunc()).abs() < f64::EPSILON {
-        crate::render::french_integer(rounded as i64)
+        crate::french::french_integer(rounded as i64)
     } else {
         format!("{rounded:.1}").replace('.', ",")
     }

@@ -61,7 +61,7 @@ pub fn requests(context: &Context) -> Result<Vec<u8>, ReportError> {
     let requests = &context.records.requests;
     let internal = context.options.internal;
     let decimal = |value: Option<rust_decimal::Decimal>| {
-        value.map(|value| crate::check::money(value).to_string())
+        value.map(|value| crate::french::money(value).to_string())
     };
     let mut columns = vec![
         Column::new(
@@ -192,7 +192,7 @@ pub fn requests(context: &Context) -> Result<Vec<u8>, ReportError> {
             .map(|request| {
                 request
                     .remaining_per_day_per_unit()
-                    .map(|value| crate::check::money(value).to_string())
+                    .map(|value| crate::french::money(value).to_string())
             })
             .collect::<Vec<_>>(),
     ));

@@ -5,7 +5,7 @@ use super::charts::{Chart, Series, Shape};
 use super::tables::{Shown, Table, View};
 use super::Context;
 use crate::count::{records::NOT_GIVEN, Unit, NETWORK};
-use crate::render::{french_fixed, french_integer};
+use crate::french::{french_fixed, french_integer};
 use crate::schema::TOTAL_MODALITY;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
@@ -1079,7 +1079,7 @@ fn quality(builder: &mut Builder) {
 
 /// A grid or form value without trailing zeros (`12`, `1 234,5`).
 fn french_fixed_trim(value: Decimal) -> String {
-    crate::render::french_decimal(value)
+    crate::french::french_decimal(value)
 }
 
 impl Shown {

@@ -2,8 +2,8 @@
 //! HTML, xlsx sheets and chart data alike, so that every output shows the same figures.
 
 use crate::count::{Indicators, Key, Unit, NETWORK};
+use crate::french::{french_fixed, french_integer, french_money};
 use crate::protect::Secret;
-use crate::render::{french_fixed, french_integer, french_money};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::Serialize;

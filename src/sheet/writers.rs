@@ -67,7 +67,7 @@ pub fn date_as_typed(date: chrono::NaiveDate, long: bool) -> String {
         format!(
             "{} {} {}",
             date.day(),
-            crate::render::FRENCH_MONTHS[date.month0() as usize],
+            crate::french::FRENCH_MONTHS[date.month0() as usize],
             date.year()
         )
     } else {
@@ -111,7 +111,7 @@ fn csv_text(value: &Value, row: usize, dates: DateStyle) -> String {
         other => match out_cell(other, row, dates) {
             OutCell::Empty => String::new(),
             OutCell::Text(text) => text,
-            OutCell::Number(number) => crate::check::cells::number_as_text(number),
+            OutCell::Number(number) => crate::french::number_as_text(number),
             OutCell::Date(date) => date_as_typed(date, false),
         },
     }
@@ -259,7 +259,7 @@ fn ods_cell(cell: &OutCell) -> String {
     match cell {
         OutCell::Empty => "<table:table-cell/>".to_string(),
         OutCell::Text(text) => format!("<table:table-cell office:value-type=\"string\"><text:p>{}</text:p></table:table-cell>", xml_escape(text)),
-        OutCell::Number(number) => format!("<table:table-cell office:value-type=\"float\" office:value=\"{number}\"><text:p>{}</text:p></table:table-cell>", crate::check::cells::number_as_text(*number)),
+        OutCell::Number(number) => format!("<table:table-cell office:value-type=\"float\" office:value=\"{number}\"><text:p>{}</text:p></table:table-cell>", crate::french::number_as_text(*number)),
         OutCell::Date(date) => format!(
             "<table:table-cell office:value-type=\"date\" office:date-value=\"{}\"><text:p>{}</text:p></table:table-cell>",
             date.format("%Y-%m-%d"),
