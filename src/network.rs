@@ -14,7 +14,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 use serde::Serialize;
 use toml::de::{DeString, DeTable, DeValue};
 use toml::Spanned;
@@ -900,7 +900,7 @@ impl<'t> Reader<'t> {
                     Ok(amount) if !cleaned.is_empty() => {
                         format!(
                             "écrivez {name} = \"{}\" (un point, sans espace ni €)",
-                            cents(amount)
+                            crate::french::money(amount)
                         )
                     }
                     _ => usual,
@@ -929,7 +929,7 @@ impl<'t> Reader<'t> {
                     Ok(amount) => format!(
                         "écrivez {name} = \"{}\" entre guillemets, pour que le montant soit \
                          exact au centime",
-                        cents(amount)
+                        crate::french::money(amount)
                     ),
                     Err(_) => usual,
                 };
@@ -1393,21 +1393,17 @@ fn last_segment(key: &str) -> &str {
     key.rsplit('.').next().unwrap_or(key)
 }
 
-/// An amount with at least two decimals, rounded to the cent as money is.
-fn cents(amount: Decimal) -> Decimal {
-    let mut rounded = amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
-    if rounded.scale() < 2 {
-        rounded.rescale(2);
-    }
-    rounded
-}
-
 /// The allowed key closest to an unknown one, when it is close enough to be a typo.
 fn closest_key(unknown: &str, allowed: &[&'static str]) -> Option<&'static str> {
     let unknown = fold_key(unknown);
     allowed
         .iter()
-        .map(|candidate| (edit_distance(&unknown, &fold_key(candidate)), *candidate))
+        .map(|candidate| {
+            (
+                strsim::levenshtein(&unknown, &fold_key(candidate)),
+                *candidate,
+            )
+        })
         .filter(|(distance, candidate)| *distance <= 2.max(candidate.len() / 4))
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, candidate)| candidate)
@@ -1415,50 +1411,7 @@ fn closest_key(unknown: &str, allowed: &[&'static str]) -> Option<&'static str> 
 
 /// Lower case without accents, spaces as underscores: `Adhésion` and `adhesion` are one key.
 fn fold_key(key: &str) -> String {
-    key.trim()
-        .chars()
-        .flat_map(char::to_lowercase)
-        .map(|character| match character {
-            'à' | 'â' | 'ä' => 'a',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'î' | 'ï' => 'i',
-            'ô' | 'ö' => 'o',
-            'ù' | 'û' | 'ü' => 'u',
-            'ç' => 'c',
-            ' ' | '-' => '_',
-            other => other,
-        })
-        .collect()
-}
-
-/// Levenshtein distance, in characters.
-fn edit_distance(left: &str, right: &str) -> usize {
-    let right: Vec<char> = right.chars().collect();
-    let mut previous: Vec<usize> = (0..=right.len()).collect();
-    for (row, left_char) in left.chars().enumerate() {
-        let mut current = Vec::with_capacity(right.len() + 1);
-        current.push(row + 1);
-        for (column, right_char) in right.iter().enumerate() {
-            let substitution = previous[column] + usize::from(left_char != *right_char);
-            let deletion = previous[column + 1] + 1;
-            let insertion = current[column] + 1;
-            current.push(substitution.min(deletion).min(insertion));
-        }
-        previous = current;
-    }
-    previous[right.len()]
-}
-
-/// Whether `code` has the shape of an INSEE commune code: five digits, or 2A/2B and three
-/// digits for Corsica.
-fn is_insee_code(code: &str) -> bool {
-    let bytes = code.as_bytes();
-    if bytes.len() != 5 {
-        return false;
-    }
-    let department_ok =
-        bytes[..2].iter().all(u8::is_ascii_digit) || matches!(&bytes[..2], b"2A" | b"2B");
-    department_ok && bytes[2..].iter().all(u8::is_ascii_digit)
+    crate::fold::fold(key).replace(' ', "_")
 }
 
 fn problem(
@@ -1583,7 +1536,7 @@ fn check_members(network: &Network, places: &Places, problems: &mut Vec<NetworkP
     let mut first_by_code: BTreeMap<&str, Place> = BTreeMap::new();
     for (index, member) in network.membres.iter().enumerate() {
         let place = place_of(&places.membres, index);
-        if !is_insee_code(&member.code) {
+        if !crate::zones::is_insee_code(&member.code) {
             problems.push(problem(
                 place.line_of("code"),
                 item_key("membres", &place, Some("code")),
@@ -1710,7 +1663,7 @@ fn check_budgets_and_journees(
                 ),
                 format!(
                     "écrivez le montant sans signe moins, par exemple montant = \"{}\"",
-                    cents(budget.montant.abs())
+                    crate::french::money(budget.montant.abs())
                 ),
             ));
         }
@@ -1725,7 +1678,7 @@ fn check_budgets_and_journees(
                 ),
                 format!(
                     "un montant s'écrit au centime près, par exemple montant = \"{}\"",
-                    cents(budget.montant)
+                    crate::french::money(budget.montant)
                 ),
             ));
         }
@@ -2584,9 +2537,8 @@ montant = 12.5
     }
 
     #[test]
-    fn edit_distance_and_folding() {
-        assert_eq!(edit_distance("seuil_secre", "seuil_secret"), 1);
-        assert_eq!(edit_distance("", "abc"), 3);
+    fn closest_key_and_folding() {
+        assert_eq!(fold_key("Date d'adhésion"), "date_d_adhesion");
         assert_eq!(closest_key("Adhésion", MEMBER_KEYS), Some("adhesion"));
         assert_eq!(closest_key("couleur", BUDGET_KEYS), None);
     }

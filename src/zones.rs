@@ -116,6 +116,15 @@ const DEPARTMENTS: &[(&str, &str)] = &[
 /// How many départements metropolitan France has (the 96 of `01`–`95`, Corsica in two).
 pub const METROPOLITAN_DEPARTMENTS: usize = 96;
 
+/// Whether `code` has the shape of an INSEE commune code: five digits, or 2A/2B and three
+/// digits for Corsica.
+pub fn is_insee_code(code: &str) -> bool {
+    let bytes = code.as_bytes();
+    bytes.len() == 5
+        && (bytes[..2].iter().all(u8::is_ascii_digit) || matches!(&bytes[..2], b"2A" | b"2B"))
+        && bytes[2..].iter().all(u8::is_ascii_digit)
+}
+
 /// The département number of a commune's INSEE code: three digits overseas (`974`), two
 /// elsewhere (`44`, `2A`).
 pub fn department_of(commune: &str) -> Option<&str> {

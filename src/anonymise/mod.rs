@@ -23,8 +23,7 @@ use key::SecretKey;
 use pseudonym::{file_identity, household_pseudonym, person_identity};
 use std::path::{Path, PathBuf};
 
-/// How many rows from the top may hold titles before the header (as in `verifier`).
-const HEADER_SEARCH_ROWS: usize = 30;
+use crate::read::HEADER_SEARCH_ROWS;
 /// At least this many recognised headers make a header row.
 const MIN_MATCHED_HEADERS: usize = 3;
 

@@ -18,8 +18,7 @@ use std::collections::HashMap;
 
 pub use rules::check_across_files;
 
-/// How many rows from the top of a sheet may hold titles before the header.
-const HEADER_SEARCH_ROWS: usize = 30;
+use crate::read::HEADER_SEARCH_ROWS;
 /// At least this many columns must be recognised for a row to be taken as the header.
 const MIN_MATCHED_HEADERS: usize = 3;
 /// Sheets with at least this many rows are checked on several cores.

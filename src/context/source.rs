@@ -13,8 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::Path;
 
-/// How many rows from the top may hold titles before the header.
-const HEADER_SEARCH_ROWS: usize = 30;
+use crate::read::HEADER_SEARCH_ROWS;
 /// The largest xlsx taken out of a zip into memory.
 const MAX_ZIPPED_WORKBOOK: u64 = 256 * 1024 * 1024;
 

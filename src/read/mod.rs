@@ -20,6 +20,10 @@ use std::path::Path;
 
 pub use csv_text::decode_text;
 
+/// How many rows from the top of a sheet may hold titles before the header (every reader
+/// of users' sheets looks this far: `check`, `anonymise`, `context`, the population import).
+pub const HEADER_SEARCH_ROWS: usize = 30;
+
 /// At most this many columns in a sheet (the 256 of the old xls format, with room to spare).
 pub const MAX_COLUMNS: u32 = 1_024;
 /// At most this many rows in a sheet (Excel's own limit).

@@ -20,8 +20,7 @@ use chrono::{Datelike, NaiveDate};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-/// How many rows from the top may hold titles before the header.
-const HEADER_SEARCH_ROWS: usize = 30;
+use crate::read::HEADER_SEARCH_ROWS;
 
 /// What `observatoire populations` is asked to do.
 #[derive(Debug, Clone)]
@@ -129,13 +128,6 @@ fn cell_text(cell: &RawCell) -> String {
     }
 }
 
-fn is_insee_code(code: &str) -> bool {
-    let bytes = code.as_bytes();
-    bytes.len() == 5
-        && (bytes[..2].iter().all(u8::is_ascii_digit) || matches!(&bytes[..2], b"2A" | b"2B"))
-        && bytes[2..].iter().all(u8::is_ascii_digit)
-}
-
 /// A code written as a number loses its leading zero (`1001` for `01001`).
 fn padded(text: &str, width: usize) -> String {
     if text.len() < width && text.bytes().all(|byte| byte.is_ascii_digit()) {
@@ -148,7 +140,7 @@ fn padded(text: &str, width: usize) -> String {
 fn commune_code(columns: &Columns, row: &RawRow) -> Option<String> {
     for column in [columns.codgeo, columns.com].into_iter().flatten() {
         let code = padded(&cell_text(row.cell(column)), 5).to_ascii_uppercase();
-        if is_insee_code(&code) {
+        if crate::zones::is_insee_code(&code) {
             return Some(code);
         }
     }
@@ -159,7 +151,7 @@ fn commune_code(columns: &Columns, row: &RawRow) -> Option<String> {
     } else {
         format!("{department}{}", padded(&commune, 3))
     };
-    is_insee_code(&code).then_some(code)
+    crate::zones::is_insee_code(&code).then_some(code)
 }
 
 fn population(cell: &RawCell) -> Option<u64> {
