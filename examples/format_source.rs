@@ -22,7 +22,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// The same options as `tests/formats.rs`.
+/// The same options as `tests/suite/formats.rs`.
 fn format_options() -> ExampleOptions {
     ExampleOptions {
         seed: 44,
