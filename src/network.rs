@@ -156,6 +156,20 @@ pub struct NetworkProblem {
     pub hint: String,
 }
 
+impl NetworkProblem {
+    /// The problem as a diagnostic (E040) of `reseau.toml`, shown as `shown`, at its line
+    /// and key: the one conversion, for every command that reads the network.
+    pub fn into_diagnostic(self, shown: &str) -> crate::diagnostic::Diagnostic {
+        use crate::diagnostic::{Code, Diagnostic, Location};
+        let mut location = Location::file(shown);
+        location.ligne = self.line.and_then(|line| u32::try_from(line).ok());
+        location.champ = self.key;
+        let mut diagnostic = Diagnostic::new(Code::E040, location, self.message).hint(self.hint);
+        diagnostic.valeur = self.value;
+        diagnostic
+    }
+}
+
 impl fmt::Display for NetworkProblem {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.line {

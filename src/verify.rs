@@ -90,6 +90,9 @@ pub struct Verification {
     pub network: Network,
     /// Where the network came from (`None`: the built-in default).
     pub network_source: Option<String>,
+    /// The text of that `reseau.toml`, as read once for the whole run (commands that
+    /// locate their own problems in it by line, like `repartition`, read it here).
+    pub network_text: Option<String>,
 }
 
 /// The exit code families of the command line.
@@ -381,7 +384,7 @@ fn load_network(
     shown: &str,
     limit: u64,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Option<Network> {
+) -> Option<(Network, String)> {
     let text = match read_bounded(path, limit) {
         Ok(bytes) => crate::read::decode_text(&bytes),
         Err(problem) => {
@@ -390,17 +393,13 @@ fn load_network(
         }
     };
     match parse_network(&text) {
-        Ok(network) => Some(network),
+        Ok(network) => Some((network, text)),
         Err(problems) => {
-            for problem in problems {
-                let mut location = Location::file(shown);
-                location.ligne = problem.line.and_then(|line| u32::try_from(line).ok());
-                location.champ = problem.key.clone();
-                let mut diagnostic =
-                    Diagnostic::new(Code::E040, location, problem.message).hint(problem.hint);
-                diagnostic.valeur = problem.value;
-                diagnostics.push(diagnostic);
-            }
+            diagnostics.extend(
+                problems
+                    .into_iter()
+                    .map(|problem| problem.into_diagnostic(shown)),
+            );
             None
         }
     }
@@ -440,16 +439,16 @@ pub fn verify(paths: &[PathBuf], options: &VerifyOptions) -> Result<Verification
             return Err(ToolError::PathNotFound(shown));
         }
     }
-    let (network, network_source) = match &network_file {
+    let (network, network_source, network_text) = match &network_file {
         Some((path, shown)) => {
             match load_network(path, shown, options.max_input_bytes, &mut diagnostics) {
-                Some(network) => (network, Some(shown.clone())),
+                Some((network, text)) => (network, Some(shown.clone()), Some(text)),
                 None => {
                     diagnostics.push(
                     Diagnostic::new(Code::N003, Location::file(shown), "reseau.toml est invalide : les autres fichiers sont vérifiés avec le réseau par défaut (les six communes de la convention)")
                         .hint("corrigez reseau.toml (voir les erreurs E040), puis relancez la vérification"),
                 );
-                    (Network::default_network(), None)
+                    (Network::default_network(), None, None)
                 }
             }
         }
@@ -458,7 +457,7 @@ pub fn verify(paths: &[PathBuf], options: &VerifyOptions) -> Result<Verification
                 Diagnostic::new(Code::N003, Location::file(paths.first().map(|path| path.to_string_lossy().into_owned()).unwrap_or_default()), "pas de fichier reseau.toml : le réseau par défaut (les six communes de la convention) est utilisé")
                     .hint("placez reseau.toml à la racine du dossier, ou indiquez-le avec --reseau FICHIER"),
             );
-            (Network::default_network(), None)
+            (Network::default_network(), None, None)
         }
     };
     let checker = Checker::new(schemas, &network);
@@ -552,5 +551,6 @@ pub fn verify(paths: &[PathBuf], options: &VerifyOptions) -> Result<Verification
         sheets,
         network,
         network_source,
+        network_text,
     })
 }

@@ -195,7 +195,7 @@ fn rounded(value: Decimal) -> Decimal {
 fn load_network(options: &ContextOptions) -> Result<(Network, Vec<Diagnostic>), Vec<Diagnostic>> {
     let path = options.folder.join(crate::network::NETWORK_FILE);
     let shown = path.to_string_lossy().into_owned();
-    let Ok(bytes) = std::fs::read(&path) else {
+    if std::fs::symlink_metadata(&path).is_err() {
         return Ok((
             Network::default_network(),
             vec![Diagnostic::new(
@@ -204,22 +204,18 @@ fn load_network(options: &ContextOptions) -> Result<(Network, Vec<Diagnostic>), 
                 "pas de reseau.toml dans le dossier : les six communes du réseau par défaut sont utilisées",
             )],
         ));
-    };
+    }
+    // Bounded like every read of a user's file: a reseau.toml that is a pipe or a huge
+    // file is refused with its reason, never read without end.
+    let bytes = crate::read::read_bounded(&path, crate::read::DEFAULT_MAX_INPUT_BYTES)
+        .map_err(|problem| vec![crate::read::bytes_problem(Location::file(&shown), problem)])?;
     let text = crate::read::decode_text(&bytes);
     parse_network(&text)
         .map(|network| (network, Vec::new()))
         .map_err(|problems| {
             problems
                 .into_iter()
-                .map(|problem| {
-                    let mut location = Location::file(&shown);
-                    location.ligne = problem.line.and_then(|line| u32::try_from(line).ok());
-                    location.champ = problem.key.clone();
-                    let mut diagnostic =
-                        Diagnostic::new(Code::E040, location, problem.message).hint(problem.hint);
-                    diagnostic.valeur = problem.value;
-                    diagnostic
-                })
+                .map(|problem| problem.into_diagnostic(&shown))
                 .collect()
         })
 }

@@ -154,13 +154,20 @@ fn model_value(figure: &Figure, unit: Unit) -> i64 {
     value.round().to_i64().unwrap_or(i64::MAX / 4)
 }
 
+/// Whether a count falls under the primary rule: from 1 to `threshold − 1` (zeros are
+/// published). The one statement of the rule, for the indicators and for the counts the
+/// report prints beside them (rows of a file, missing values).
+pub fn is_small_count(value: Decimal, threshold: u32) -> bool {
+    value > Decimal::ZERO && value < Decimal::from(threshold)
+}
+
 /// Whether the primary rule hides a cell.
 pub fn is_primary(figure: &Figure, unit: Unit, threshold: u32) -> bool {
     if figure.value <= Decimal::ZERO {
         return false;
     }
     if unit.is_count() {
-        return figure.value < Decimal::from(threshold);
+        return is_small_count(figure.value, threshold);
     }
     let few = figure.basis > 0 && figure.basis < u64::from(threshold);
     let dominant = figure.largest.is_some_and(|largest| {

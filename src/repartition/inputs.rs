@@ -8,7 +8,7 @@ use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::network::Network;
 use crate::verify::{verify, ToolError, VerifyOptions, NETWORK_FILE};
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The schemas the cost-sharing reads.
 const COST_SCHEMAS: [&str; 2] = ["depenses", "temps_personnel"];
@@ -174,7 +174,10 @@ pub fn load(
         .filter(|diagnostic| diagnostic.code != Code::N003)
         .cloned()
         .collect();
-    let Some(shown) = verification.network_source.clone() else {
+    let (Some(shown), Some(text)) = (
+        verification.network_source.clone(),
+        verification.network_text.clone(),
+    ) else {
         if !diagnostics
             .iter()
             .any(|diagnostic| diagnostic.code == Code::E040)
@@ -193,16 +196,6 @@ pub fn load(
             );
         }
         return Ok((None, diagnostics));
-    };
-    let network_path: PathBuf = network_file
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| folder.join(NETWORK_FILE));
-    let text = match crate::read::read_bounded(&network_path, max_input_bytes) {
-        Ok(bytes) => crate::read::decode_text(&bytes),
-        Err(problem) => {
-            diagnostics.push(crate::read::bytes_problem(Location::file(&shown), problem));
-            return Ok((None, diagnostics));
-        }
     };
     let mut expenses = Vec::new();
     let mut staff = Vec::new();

@@ -196,15 +196,7 @@ fn find_table(sheets: &[RawSheet]) -> Option<(&RawSheet, usize, Columns)> {
 fn to_diagnostics(shown: &str, problems: Vec<crate::network::NetworkProblem>) -> Vec<Diagnostic> {
     problems
         .into_iter()
-        .map(|problem| {
-            let mut location = Location::file(shown);
-            location.ligne = problem.line.and_then(|line| u32::try_from(line).ok());
-            location.champ = problem.key.clone();
-            let mut diagnostic =
-                Diagnostic::new(Code::E040, location, problem.message).hint(problem.hint);
-            diagnostic.valeur = problem.value;
-            diagnostic
-        })
+        .map(|problem| problem.into_diagnostic(shown))
         .collect()
 }
 

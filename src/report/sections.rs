@@ -846,7 +846,7 @@ fn quality(builder: &mut Builder) {
     let internal = builder.context.options.internal;
     let threshold = builder.context.secret.threshold;
     let protected_count = |value: usize| {
-        if !internal && value > 0 && value < threshold as usize {
+        if !internal && crate::protect::is_small_count(Decimal::from(value), threshold) {
             Shown::secret()
         } else {
             count(value)
@@ -982,7 +982,8 @@ fn quality(builder: &mut Builder) {
                         crate::count::REMAINING_BANDS[5],
                     ))
             };
-            if !internal && (network_cell_hidden || (absent > 0 && absent < threshold as usize)) {
+            let small = crate::protect::is_small_count(Decimal::from(absent), threshold);
+            if !internal && (network_cell_hidden || small) {
                 rows.push(vec![
                     Shown::text(field.title.clone()),
                     Shown::secret(),
@@ -1016,9 +1017,7 @@ fn quality(builder: &mut Builder) {
         match value {
             None => Shown::missing(),
             Some(_) if builder.context.secret.is_hidden(key) => Shown::secret(),
-            Some(value)
-                if !internal && value > Decimal::ZERO && value < Decimal::from(threshold) =>
-            {
+            Some(value) if !internal && crate::protect::is_small_count(value, threshold) => {
                 Shown::secret()
             }
             Some(value) => Shown::value(value, Unit::Index).with_text(french_fixed_trim(value)),

@@ -545,3 +545,24 @@ fn a_note_under_the_table_is_counted_as_left_out() {
     assert!(run.stdout.contains("D44 Loire-Atlantique (8 communes)"));
     assert!(!run.stdout.contains("FRANCE"));
 }
+
+/// A `reseau.toml` that is a named pipe is refused with its reason, not read without end
+/// (the command used to block on it), and nothing is written.
+#[cfg(unix)]
+#[test]
+fn a_network_file_that_is_a_pipe_is_refused_not_read() {
+    let folder = tempfile::tempdir().expect("temporary folder");
+    let status = Command::new("mkfifo")
+        .arg(folder.path().join("reseau.toml"))
+        .status()
+        .expect("mkfifo");
+    assert!(status.success());
+    let run = contexte(
+        &[insee("national/dossier_complet.zip")],
+        folder.path(),
+        "2021",
+    );
+    assert_ne!(run.code, 0, "{}", run.stdout);
+    assert!(run.stdout.contains("tube nommé (FIFO)"), "{}", run.stdout);
+    assert!(!folder.path().join("contexte").exists());
+}
