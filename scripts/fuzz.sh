@@ -6,7 +6,9 @@
 #   scripts/fuzz.sh 15            # a quarter of an hour per target
 #   FUZZ_SECONDS=30 scripts/fuzz.sh   # what .ci/run does: 30 s per target
 #
-# Needs the nightly toolchain and cargo-fuzz (`cargo install cargo-fuzz`). Starts from the
+# Needs cargo-fuzz (installed here when missing) and libFuzzer's nightly flags: the nightly
+# toolchain when there is one, else the installed toolchain with RUSTC_BOOTSTRAP=1 (the
+# machines of the project have only a stable toolchain). Starts from the
 # committed seeds (fuzz/seeds/, taken from the test fixtures) and the corpus grown by earlier
 # runs (fuzz/corpus/, not committed). A crash leaves its input in fuzz/artifacts/<target>/:
 # make it a fixture with a test, then fix the code. Set FUZZ_TARGETS to run only some.
@@ -17,7 +19,16 @@ targets=${FUZZ_TARGETS:-"sheets records network populations"}
 # Without a sanitizer (the fuzzed code is safe Rust; a panic, a hang or a blow-up is what is
 # looked for) and with debug assertions (an integer overflow is a crash).
 flags=(--sanitizer none --debug-assertions)
-cargo +nightly fuzz build "${flags[@]}"
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  cargo install cargo-fuzz --locked
+fi
+if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
+  fuzz=(cargo +nightly fuzz)
+else
+  export RUSTC_BOOTSTRAP=1
+  fuzz=(cargo fuzz)
+fi
+(cd fuzz && "${fuzz[@]}" build "${flags[@]}")
 logs=fuzz/logs
 mkdir -p "$logs"
 status=0
@@ -30,7 +41,7 @@ for target in $targets; do
   echo "== $target: ${seconds} s"
   # -jobs=1: one fuzzing process, its output in fuzz-0.log; -timeout: an input that takes
   # more than 10 s is a hang; -rss_limit_mb: one that needs more than 2 Go is a blow-up.
-  if ! (cd "$logs" && cargo +nightly fuzz run --fuzz-dir ../../fuzz "${flags[@]}" "$target" \
+  if ! (cd "$logs" && "${fuzz[@]}" run --fuzz-dir ../../fuzz "${flags[@]}" "$target" \
       "../../fuzz/corpus/$target" "../../$seeds" -- \
       -max_total_time="$seconds" -jobs=1 -workers=1 -timeout=10 -rss_limit_mb=2048 \
       -max_len=65536 -print_final_stats=1 >/dev/null 2>&1); then

@@ -68,7 +68,7 @@ pub struct Mask {
     /// The perturbations found, rounded to whole numbers: each is a movement of hidden
     /// cells and unknowns, as (variable, movement) sorted by variable. The audit checks
     /// each one exactly against every relation and uses the valid ones as proofs of width
-    /// ([`super::attack::Certificates`]).
+    /// ([`super::attack::attack`]).
     pub certificates: Vec<Vec<(usize, i64)>>,
 }
 
