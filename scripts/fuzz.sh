@@ -7,8 +7,8 @@
 #   FUZZ_SECONDS=30 scripts/fuzz.sh   # what .ci/run does: 30 s per target
 #
 # Needs cargo-fuzz (installed here when missing) and libFuzzer's nightly flags: the nightly
-# toolchain when there is one, else the installed toolchain with RUSTC_BOOTSTRAP=1 (the
-# machines of the project have only a stable toolchain). Starts from the
+# toolchain when rustup has one, else the installed stable toolchain with RUSTC_BOOTSTRAP=1
+# (both build the same targets; each keeps its own build in fuzz/target). Starts from the
 # committed seeds (fuzz/seeds/, taken from the test fixtures) and the corpus grown by earlier
 # runs (fuzz/corpus/, not committed). A crash leaves its input in fuzz/artifacts/<target>/:
 # make it a fixture with a test, then fix the code. Set FUZZ_TARGETS to run only some.
