@@ -359,6 +359,20 @@ fn model_of(tables: &[Vec<Vec<i64>>]) -> (Model, Vec<(Key, usize)>) {
     (model, cells)
 }
 
+/// The independent attacker's findings on `published`, each with the cell's true value.
+fn attack_with_truth(
+    published: &[Published],
+    truth: &BTreeMap<Place, i64>,
+) -> Result<Vec<(Finding, i64)>, String> {
+    Ok(attacker::attack(published)?
+        .into_iter()
+        .map(|finding| {
+            let value = truth[&finding_place(&finding)];
+            (finding, value)
+        })
+        .collect())
+}
+
 /// Builds the library's model of `tables`, protects it, and returns the published cells
 /// as a reader would see them.
 fn protect_tables(tables: &[Vec<Vec<i64>>]) -> Vec<Published> {
@@ -406,14 +420,7 @@ proptest! {
                 prop_assert!(truth[&place(cell)] > 0, "a zero is hidden: {cell:?}");
             }
         }
-        let findings: Vec<(Finding, i64)> = attacker::attack(&published)
-            .map_err(TestCaseError::fail)?
-            .into_iter()
-            .map(|finding| {
-                let value = truth[&finding_place(&finding)];
-                (finding, value)
-            })
-            .collect();
+        let findings = attack_with_truth(&published, &truth).map_err(TestCaseError::fail)?;
         assert_rule(&findings);
     }
 
@@ -521,13 +528,5 @@ fn a_large_network_is_proven_by_certificates() {
         .zip(model_of(&tables).1)
         .map(|(cell, (_, index))| (place(cell), model.variables[index].value))
         .collect();
-    let findings: Vec<(Finding, i64)> = attacker::attack(&published)
-        .unwrap()
-        .into_iter()
-        .map(|finding| {
-            let value = truth[&finding_place(&finding)];
-            (finding, value)
-        })
-        .collect();
-    assert_rule(&findings);
+    assert_rule(&attack_with_truth(&published, &truth).unwrap());
 }
