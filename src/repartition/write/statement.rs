@@ -1,0 +1,372 @@
+//! The statement page (`repartition.html`): the view its template renders, every figure
+//! already written the French way.
+
+use super::alerts::{alerts, Alert};
+use super::html::{common, render_template, Common};
+use super::{cle_total_text, french_fixed, integer, member_name, percent};
+use crate::french::french_money;
+use crate::repartition::{french_date, MemberLine, RepartitionError, Statement};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct KeyRow {
+    code: String,
+    nom: String,
+    population: String,
+    part: String,
+}
+
+#[derive(Serialize)]
+struct AmountRow {
+    label: String,
+    amount: String,
+}
+
+#[derive(Serialize)]
+struct ExpenseRow {
+    date: String,
+    piece: String,
+    libelle: String,
+    fournisseur: String,
+    ligne: String,
+    copil: String,
+    montant: String,
+    groupe: usize,
+}
+
+#[derive(Serialize)]
+struct ExcludedRow {
+    date: String,
+    piece: String,
+    libelle: String,
+    ligne: String,
+    montant: String,
+    motif: String,
+}
+
+#[derive(Serialize)]
+struct ShareRow {
+    code: String,
+    nom: String,
+    population: String,
+    jours: String,
+    cle: String,
+    part: String,
+    montant: String,
+}
+
+#[derive(Serialize)]
+struct GroupView {
+    numero: usize,
+    membres: String,
+    nombre_membres: usize,
+    nombre_depenses: usize,
+    total: String,
+    parts: Vec<ShareRow>,
+    somme: String,
+}
+
+#[derive(Serialize)]
+struct StaffRow {
+    ligne: String,
+    fonction: String,
+    heures: String,
+    cout_horaire: String,
+    valeur: String,
+}
+
+#[derive(Serialize)]
+struct SummaryRow {
+    code: String,
+    nom: String,
+    population: String,
+    depenses: String,
+    personnel: String,
+    total: String,
+    a_appeler: String,
+    porteur: bool,
+}
+
+#[derive(Serialize)]
+struct Check {
+    label: String,
+    left: String,
+    right: String,
+    ok: bool,
+}
+
+#[derive(Serialize)]
+struct StatementView {
+    common: Common,
+    alertes: Vec<Alert>,
+    cle_lignes: Vec<KeyRow>,
+    cle_total: String,
+    budget: Option<String>,
+    budget_lignes: Vec<AmountRow>,
+    budget_total: String,
+    budget_ecart: Option<String>,
+    budget_depasse: bool,
+    retenues: Vec<ExpenseRow>,
+    retenues_total: String,
+    exclues: Vec<ExcludedRow>,
+    exclues_total: String,
+    groupes: Vec<GroupView>,
+    personnel: Vec<StaffRow>,
+    personnel_lignes: Vec<AmountRow>,
+    personnel_total: String,
+    personnel_parts: Vec<ShareRow>,
+    personnel_somme: String,
+    jours_annee: u32,
+    synthese: Vec<SummaryRow>,
+    totaux: SummaryRow,
+    controles: Vec<Check>,
+}
+
+fn summary_row(member: &MemberLine) -> SummaryRow {
+    SummaryRow {
+        code: member.code.clone(),
+        nom: member.nom.clone(),
+        population: integer(member.population),
+        depenses: french_money(member.depenses),
+        personnel: french_money(member.personnel),
+        total: french_money(member.total),
+        a_appeler: french_money(member.a_appeler),
+        porteur: member.is_carrier,
+    }
+}
+
+fn check(label: &str, left: Decimal, right: Decimal) -> Check {
+    Check {
+        label: label.to_string(),
+        left: french_money(left),
+        right: french_money(right),
+        ok: left == right,
+    }
+}
+
+fn staff_key(statement: &Statement, population: u64, days: u32) -> Decimal {
+    Decimal::from(population) * Decimal::from(days) / Decimal::from(statement.days_in_year)
+}
+
+fn statement_view(statement: &Statement) -> StatementView {
+    let key_total: u128 = statement
+        .members
+        .iter()
+        .map(|member| u128::from(member.population))
+        .sum();
+    let groups: Vec<GroupView> = statement
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(index, group)| {
+            let weight_total: u128 = group.shares.iter().map(|share| share.weight).sum();
+            GroupView {
+                numero: index + 1,
+                membres: group
+                    .members
+                    .iter()
+                    .map(|code| member_name(statement, code))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                nombre_membres: group.members.len(),
+                nombre_depenses: group.expenses.len(),
+                total: french_money(group.total),
+                parts: group
+                    .shares
+                    .iter()
+                    .map(|share| ShareRow {
+                        code: share.code.clone(),
+                        nom: member_name(statement, &share.code).to_string(),
+                        population: integer(u64::try_from(share.weight).unwrap_or(u64::MAX)),
+                        jours: String::new(),
+                        cle: String::new(),
+                        part: percent(share.weight, weight_total),
+                        montant: french_money(share.amount),
+                    })
+                    .collect(),
+                somme: french_money(group.shares.iter().map(|share| share.amount).sum()),
+            }
+        })
+        .collect();
+    let staff_weight_total: u128 = statement
+        .staff_shares
+        .iter()
+        .map(|share| share.share.weight)
+        .sum();
+    let expense_shares_total: Decimal = statement
+        .groups
+        .iter()
+        .flat_map(|group| &group.shares)
+        .map(|share| share.amount)
+        .sum();
+    let staff_shares_total: Decimal = statement
+        .staff_shares
+        .iter()
+        .map(|share| share.share.amount)
+        .sum();
+    let carrier_total: Decimal = statement
+        .members
+        .iter()
+        .filter(|member| member.is_carrier)
+        .map(|member| member.total)
+        .sum();
+    let not_called_staff: Decimal = if statement.appeler_personnel {
+        Decimal::ZERO
+    } else {
+        statement
+            .members
+            .iter()
+            .filter(|member| !member.is_carrier)
+            .map(|member| member.personnel)
+            .sum()
+    };
+    let mut controles = vec![
+        check(
+            "Somme des parts de dépenses = total des dépenses retenues",
+            expense_shares_total,
+            statement.budget.total,
+        ),
+        check(
+            "Somme des parts de personnel = total du temps de personnel",
+            staff_shares_total,
+            statement.staff_total,
+        ),
+        check(
+            "Total des CCAS = dépenses retenues + personnel",
+            statement.totals.total,
+            statement.budget.total + statement.staff_total,
+        ),
+    ];
+    controles.push(check(
+        if statement.appeler_personnel {
+            "Total à appeler = total − part du porteur"
+        } else {
+            "Total à appeler = total − part du porteur − personnel non appelé"
+        },
+        statement.totals.a_appeler,
+        statement.totals.total - carrier_total - not_called_staff,
+    ));
+    StatementView {
+        common: common(statement),
+        alertes: alerts(statement),
+        cle_lignes: statement
+            .members
+            .iter()
+            .map(|member| KeyRow {
+                code: member.code.clone(),
+                nom: member.nom.clone(),
+                population: integer(member.population),
+                part: percent(u128::from(member.population), key_total),
+            })
+            .collect(),
+        cle_total: integer(u64::try_from(key_total).unwrap_or(u64::MAX)),
+        budget: statement.budget.budget.map(french_money),
+        budget_lignes: statement
+            .budget
+            .per_line
+            .iter()
+            .map(|(line, amount)| AmountRow {
+                label: line.clone(),
+                amount: french_money(*amount),
+            })
+            .collect(),
+        budget_total: french_money(statement.budget.total),
+        budget_ecart: statement
+            .budget
+            .budget
+            .map(|budget| french_money(budget - statement.budget.total)),
+        budget_depasse: statement.budget.overrun.is_some(),
+        retenues: statement
+            .included
+            .iter()
+            .zip(&statement.group_of)
+            .map(|(expense, group)| ExpenseRow {
+                date: french_date(expense.date),
+                piece: expense.piece.clone(),
+                libelle: expense.libelle.clone(),
+                fournisseur: expense.fournisseur.clone().unwrap_or_default(),
+                ligne: expense.ligne_action.clone(),
+                copil: expense
+                    .date_validation_copil
+                    .map(french_date)
+                    .unwrap_or_default(),
+                montant: french_money(expense.montant),
+                groupe: group + 1,
+            })
+            .collect(),
+        retenues_total: french_money(statement.budget.total),
+        exclues: statement
+            .excluded
+            .iter()
+            .map(|excluded| ExcludedRow {
+                date: french_date(excluded.expense.date),
+                piece: excluded.expense.piece.clone(),
+                libelle: excluded.expense.libelle.clone(),
+                ligne: excluded.expense.ligne_action.clone(),
+                montant: french_money(excluded.expense.montant),
+                motif: excluded.exclusion.reason(),
+            })
+            .collect(),
+        exclues_total: french_money(
+            statement
+                .excluded
+                .iter()
+                .map(|excluded| excluded.expense.montant)
+                .sum(),
+        ),
+        groupes: groups,
+        personnel: statement
+            .staff
+            .iter()
+            .map(|row| StaffRow {
+                ligne: row.row.ligne_action.clone(),
+                fonction: row.row.fonction.clone(),
+                heures: french_fixed(row.row.heures, 2),
+                cout_horaire: french_money(row.row.cout_horaire),
+                valeur: french_money(row.valeur),
+            })
+            .collect(),
+        personnel_lignes: statement
+            .staff_per_line
+            .iter()
+            .map(|(line, amount)| AmountRow {
+                label: line.clone(),
+                amount: french_money(*amount),
+            })
+            .collect(),
+        personnel_total: french_money(statement.staff_total),
+        personnel_parts: statement
+            .staff_shares
+            .iter()
+            .map(|share| ShareRow {
+                code: share.share.code.clone(),
+                nom: member_name(statement, &share.share.code).to_string(),
+                population: integer(share.population),
+                jours: format!("{} / {}", share.days, statement.days_in_year),
+                cle: french_fixed(staff_key(statement, share.population, share.days), 2),
+                part: percent(share.share.weight, staff_weight_total),
+                montant: french_money(share.share.amount),
+            })
+            .collect(),
+        personnel_somme: french_money(staff_shares_total),
+        jours_annee: statement.days_in_year,
+        synthese: statement.members.iter().map(summary_row).collect(),
+        totaux: SummaryRow {
+            code: "RESEAU".to_string(),
+            nom: "Total du réseau".to_string(),
+            population: cle_total_text(key_total),
+            depenses: french_money(statement.totals.depenses),
+            personnel: french_money(statement.totals.personnel),
+            total: french_money(statement.totals.total),
+            a_appeler: french_money(statement.totals.a_appeler),
+            porteur: false,
+        },
+        controles,
+    }
+}
+
+/// The statement as a self-contained HTML page.
+pub fn statement_html(statement: &Statement) -> Result<String, RepartitionError> {
+    render_template("repartition.html", statement_view(statement))
+}
