@@ -1,54 +1,94 @@
-//! `repartition.csv`: the statement's table for French spreadsheets.
+//! `repartition.csv`: the statement's table for French spreadsheets: `;` separator, CRLF
+//! line ends, UTF-8 with a byte-order mark and a decimal comma, so that French Excel opens
+//! it as it is. The `csv` crate quotes a field only when it holds a `;`, a `"` or a line
+//! break, which is what French Excel expects.
 
-use crate::repartition::Statement;
+use crate::repartition::{RepartitionError, Statement};
 use rust_decimal::Decimal;
-use std::fmt::Write as _;
+
+/// The byte-order mark that tells Excel the file is UTF-8.
+const BYTE_ORDER_MARK: &[u8] = b"\xEF\xBB\xBF";
+
+const HEADERS: [&str; 7] = [
+    "code_commune",
+    "commune",
+    "population",
+    "depenses",
+    "personnel",
+    "total",
+    "a_appeler",
+];
 
 /// A euro amount for French spreadsheets: `1234,56`.
 fn comma(amount: Decimal) -> String {
     super::dotted(amount).replace('.', ",")
 }
 
-/// `repartition.csv`: `;`, UTF-8 with a byte-order mark, decimal comma, one line per
-/// member then the network's line (`RESEAU`).
-pub fn csv(statement: &Statement) -> Vec<u8> {
-    let mut out = String::from(
-        "\u{feff}code_commune;commune;population;depenses;personnel;total;a_appeler\r\n",
-    );
-    let field = |text: &str| {
-        if text.contains([';', '"', '\n', '\r']) {
-            format!("\"{}\"", text.replace('"', "\"\""))
-        } else {
-            text.to_string()
-        }
-    };
+fn render_error(cause: impl ToString) -> RepartitionError {
+    RepartitionError::Render {
+        file: "repartition.csv".to_string(),
+        cause: cause.to_string(),
+    }
+}
+
+/// A writer with the file's conventions, the byte-order mark already written.
+fn writer() -> ::csv::Writer<Vec<u8>> {
+    ::csv::WriterBuilder::new()
+        .delimiter(b';')
+        .terminator(::csv::Terminator::CRLF)
+        .quote_style(::csv::QuoteStyle::Necessary)
+        .from_writer(BYTE_ORDER_MARK.to_vec())
+}
+
+/// `repartition.csv`: one line per member then the network's line (`RESEAU`).
+pub fn csv(statement: &Statement) -> Result<Vec<u8>, RepartitionError> {
+    let mut writer = writer();
+    writer.write_record(HEADERS).map_err(render_error)?;
     for member in &statement.members {
-        let _ = write!(
-            out,
-            "{};{};{};{};{};{};{}\r\n",
-            field(&member.code),
-            field(&member.nom),
-            member.population,
-            comma(member.depenses),
-            comma(member.personnel),
-            comma(member.total),
-            comma(member.a_appeler)
-        );
+        writer
+            .write_record([
+                member.code.clone(),
+                member.nom.clone(),
+                member.population.to_string(),
+                comma(member.depenses),
+                comma(member.personnel),
+                comma(member.total),
+                comma(member.a_appeler),
+            ])
+            .map_err(render_error)?;
     }
     let population: u64 = statement
         .members
         .iter()
         .map(|member| member.population)
         .sum();
-    let _ = write!(
-        out,
-        "RESEAU;{};{};{};{};{};{}\r\n",
-        field(&statement.network_name),
-        population,
-        comma(statement.totals.depenses),
-        comma(statement.totals.personnel),
-        comma(statement.totals.total),
-        comma(statement.totals.a_appeler)
-    );
-    out.into_bytes()
+    writer
+        .write_record([
+            "RESEAU".to_string(),
+            statement.network_name.clone(),
+            population.to_string(),
+            comma(statement.totals.depenses),
+            comma(statement.totals.personnel),
+            comma(statement.totals.total),
+            comma(statement.totals.a_appeler),
+        ])
+        .map_err(render_error)?;
+    writer.into_inner().map_err(render_error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_quoted_only_when_they_hold_a_separator_a_quote_or_a_line_break() {
+        let mut writer = writer();
+        writer
+            .write_record(["44015", "Blain; centre", "Le \"Gâvre\"", "a\nb", "c\rd", ""])
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(writer.into_inner().unwrap()).unwrap(),
+            "\u{feff}44015;\"Blain; centre\";\"Le \"\"Gâvre\"\"\";\"a\nb\";\"c\rd\";\r\n"
+        );
+    }
 }

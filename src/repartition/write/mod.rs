@@ -123,7 +123,7 @@ pub fn render_all(statement: &Statement) -> Result<Vec<(String, Vec<u8>)>, Repar
         cause: error.to_string(),
     })?;
     files.push(("repartition.xlsx".to_string(), workbook));
-    files.push(("repartition.csv".to_string(), csv(statement)));
+    files.push(("repartition.csv".to_string(), csv(statement)?));
     files.push(("repartition.json".to_string(), json(statement)?));
     Ok(files)
 }
