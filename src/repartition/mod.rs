@@ -18,7 +18,7 @@ pub mod write;
 
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::french::money;
-use crate::network::{Network, PopulationKey};
+use crate::network::{Member, Network, PopulationKey, PopulationVintage};
 use chrono::{Datelike, Months, NaiveDate};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
@@ -338,16 +338,13 @@ fn sum(amounts: impl IntoIterator<Item = Decimal>) -> Decimal {
     )
 }
 
-/// Computes the year's cost-sharing. Returns every problem found in the inputs, located,
-/// when the sharing cannot be done.
-pub fn compute(
-    inputs: &Inputs,
+/// The date of the call, where it comes from, and the population vintage in force on it.
+fn call_and_vintage<'n>(
+    network: &'n Network,
+    network_text: &NetworkText,
     year: i32,
     given_call_date: Option<NaiveDate>,
-) -> Result<Statement, Vec<Diagnostic>> {
-    let network = &inputs.network;
-    let network_text = &inputs.network_text;
-    let mut problems = Vec::new();
+) -> Result<(NaiveDate, CallDateOrigin, &'n PopulationVintage), Vec<Diagnostic>> {
     let Some((call_date, call_date_origin)) = call_date(network, year, given_call_date) else {
         return Err(vec![Diagnostic::new(
             Code::E052,
@@ -369,20 +366,22 @@ pub fn compute(
              [[populations]] dont en_vigueur précède la date de l'appel",
         )]);
     };
-    let key = KeySource {
-        millesime: vintage.millesime,
-        en_vigueur: vintage.en_vigueur,
-        source: vintage.source.clone(),
-        cle: network.cle_population,
-    };
-    let (Some(first_day), Some(last_day)) = (
-        NaiveDate::from_ymd_opt(year, 1, 1),
-        NaiveDate::from_ymd_opt(year, 12, 31),
-    ) else {
-        return Err(problems);
-    };
+    Ok((call_date, call_date_origin, vintage))
+}
 
-    // Members of the year, with their population in the key's vintage.
+/// The members of the year, by code, with their days of membership in it.
+type YearMembers<'n> = Vec<(&'n Member, u32)>;
+
+/// The members of the year, sorted by code, with their population in the key's vintage.
+/// A member whose population is missing from the vintage is a problem.
+fn year_members<'n>(
+    network: &'n Network,
+    network_text: &NetworkText,
+    vintage: &PopulationVintage,
+    year: i32,
+    call_date: NaiveDate,
+    problems: &mut Vec<Diagnostic>,
+) -> (BTreeMap<String, u64>, YearMembers<'n>) {
     let mut populations: BTreeMap<String, u64> = BTreeMap::new();
     let mut year_members = Vec::new();
     let mut sorted_members: Vec<_> = network.membres.iter().collect();
@@ -421,10 +420,13 @@ pub fn compute(
         }
         year_members.push((member, days));
     }
+    (populations, year_members)
+}
 
-    // Expenses of the year: validated ones are shared, the others listed apart.
-    let mut expenses: Vec<&Expense> = inputs
-        .expenses
+/// The expenses of the year in a fixed order: date and piece first, then every other
+/// field, so that the same rows give the same statement whatever their order in the files.
+fn expenses_of_year(expenses: &[Expense], year: i32) -> Vec<&Expense> {
+    let mut expenses: Vec<&Expense> = expenses
         .iter()
         .filter(|expense| expense.date.year() == year)
         .collect();
@@ -448,18 +450,40 @@ pub fn compute(
                     .cmp(&(&right.fournisseur, right.date_validation_copil))
             })
     });
+    expenses
+}
+
+/// Why an expense is not shared: no validation by the COPIL, or one after the expense.
+fn exclusion_of(expense: &Expense) -> Option<Exclusion> {
+    match expense.date_validation_copil {
+        None => Some(Exclusion::NotValidated),
+        Some(validation) if validation > expense.date => {
+            Some(Exclusion::ValidatedAfter(validation))
+        }
+        Some(_) => None,
+    }
+}
+
+/// The expenses of the year, sorted out: the shared ones, the excluded ones, and for each
+/// set of members on the expenses' dates, the indices (into `included`) of its expenses.
+struct SortedExpenses {
+    included: Vec<Expense>,
+    excluded: Vec<ExcludedExpense>,
+    by_members: BTreeMap<Vec<String>, Vec<usize>>,
+}
+
+/// Sorts out the expenses of the year. An expense that no member can pay (dated outside
+/// every membership) or whose amount cannot be counted in cents is a problem.
+fn sort_out_expenses(
+    network: &Network,
+    expenses: Vec<&Expense>,
+    problems: &mut Vec<Diagnostic>,
+) -> SortedExpenses {
     let mut included = Vec::new();
     let mut excluded = Vec::new();
-    let mut group_keys: BTreeMap<Vec<String>, Vec<usize>> = BTreeMap::new();
+    let mut by_members: BTreeMap<Vec<String>, Vec<usize>> = BTreeMap::new();
     for expense in expenses {
-        let exclusion = match expense.date_validation_copil {
-            None => Some(Exclusion::NotValidated),
-            Some(validation) if validation > expense.date => {
-                Some(Exclusion::ValidatedAfter(validation))
-            }
-            Some(_) => None,
-        };
-        if let Some(exclusion) = exclusion {
+        if let Some(exclusion) = exclusion_of(expense) {
             excluded.push(ExcludedExpense {
                 expense: expense.clone(),
                 exclusion,
@@ -499,13 +523,20 @@ pub fn compute(
             ));
             continue;
         }
-        group_keys.entry(members).or_default().push(included.len());
+        by_members.entry(members).or_default().push(included.len());
         included.push(expense.clone());
     }
+    SortedExpenses {
+        included,
+        excluded,
+        by_members,
+    }
+}
 
-    // Staff time of the year, valued row by row.
-    let mut staff: Vec<ValuedStaffTime> = inputs
-        .staff
+/// The staff time of the year, valued row by row, in the convention's order of action
+/// lines (unknown lines last), then by function, hours and hourly cost.
+fn valued_staff(staff: &[StaffTime], year: i32) -> Vec<ValuedStaffTime> {
+    let mut staff: Vec<ValuedStaffTime> = staff
         .iter()
         .filter(|row| row.annee == year)
         .map(|row| ValuedStaffTime {
@@ -535,13 +566,18 @@ pub fn compute(
                 right.row.cout_horaire,
             ))
     });
+    staff
+}
 
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-
-    // One group per set of members, ordered by the date of its first expense.
-    let mut group_list: Vec<(Vec<String>, Vec<usize>)> = group_keys.into_iter().collect();
+/// One group per set of members, ordered by the date of its first expense, each split by
+/// population; with the group of each included expense.
+fn expense_groups(
+    included: &[Expense],
+    by_members: BTreeMap<Vec<String>, Vec<usize>>,
+    populations: &BTreeMap<String, u64>,
+    network_text: &NetworkText,
+) -> Result<(Vec<ExpenseGroup>, Vec<usize>), Vec<Diagnostic>> {
+    let mut group_list: Vec<(Vec<String>, Vec<usize>)> = by_members.into_iter().collect();
     group_list.sort_by_key(|(members, indices)| (indices.first().copied(), members.clone()));
     let mut groups = Vec::new();
     let mut group_of = vec![0; included.len()];
@@ -577,9 +613,17 @@ pub fn compute(
                 .collect(),
         });
     }
+    Ok((groups, group_of))
+}
 
-    // Staff time: one group, key = population × days of membership (÷ days in the year,
-    // which is the same for all and changes no share).
+/// Staff time: one group, key = population × days of membership (÷ days in the year,
+/// which is the same for all and changes no share).
+fn staff_shares(
+    staff: &[ValuedStaffTime],
+    year_members: &YearMembers<'_>,
+    populations: &BTreeMap<String, u64>,
+    network_text: &NetworkText,
+) -> Result<Vec<StaffShare>, Vec<Diagnostic>> {
     let staff_cents: i64 = staff
         .iter()
         .map(|row| to_cents(row.valeur).unwrap_or(0))
@@ -604,7 +648,7 @@ pub fn compute(
         .collect();
     let staff_split = split_cents(staff_cents, &claimants)
         .map_err(|error| vec![split_error(network_text, error, "le temps de personnel")])?;
-    let staff_shares: Vec<StaffShare> = staff_claimants
+    Ok(staff_claimants
         .into_iter()
         .zip(staff_split)
         .map(|((claimant, population, days), cents)| StaffShare {
@@ -616,23 +660,40 @@ pub fn compute(
             population,
             days,
         })
-        .collect();
-    let staff_per_line: Vec<(String, Decimal)> = ACTION_LINES
+        .collect())
+}
+
+/// The sum of the amounts of each action line, in the convention's order.
+fn per_action_line<T>(
+    items: &[T],
+    line_of: impl Fn(&T) -> &str,
+    amount_of: impl Fn(&T) -> Decimal,
+) -> Vec<(String, Decimal)> {
+    ACTION_LINES
         .iter()
         .map(|line| {
             (
                 (*line).to_string(),
-                sum(staff
+                sum(items
                     .iter()
-                    .filter(|row| row.row.ligne_action == *line)
-                    .map(|row| row.valeur)),
+                    .filter(|item| line_of(item) == *line)
+                    .map(&amount_of)),
             )
         })
-        .collect();
+        .collect()
+}
 
-    // Each member's line.
+/// Each member's line: its shares, its total and what the carrier calls from it.
+fn member_lines(
+    network: &Network,
+    (first_day, last_day): (NaiveDate, NaiveDate),
+    year_members: &YearMembers<'_>,
+    populations: &BTreeMap<String, u64>,
+    groups: &[ExpenseGroup],
+    staff_shares: &[StaffShare],
+) -> Vec<MemberLine> {
     let mut members = Vec::new();
-    for (member, days) in &year_members {
+    for (member, days) in year_members {
         let depenses = sum(groups
             .iter()
             .flat_map(|group| &group.shares)
@@ -666,34 +727,103 @@ pub fn compute(
             is_carrier,
         });
     }
-    let totals = Totals {
+    members
+}
+
+/// Totals over the members.
+fn totals(members: &[MemberLine]) -> Totals {
+    Totals {
         depenses: sum(members.iter().map(|member| member.depenses)),
         personnel: sum(members.iter().map(|member| member.personnel)),
         total: sum(members.iter().map(|member| member.total)),
         a_appeler: sum(members.iter().map(|member| member.a_appeler)),
-    };
+    }
+}
 
+/// The validated expenses against the year's budget, if `reseau.toml` gives one.
+fn budget_report(network: &Network, year: i32, included: &[Expense]) -> BudgetReport {
     let expenses_total = sum(included.iter().map(|expense| expense.montant));
     let budget = network.budget(year);
-    let budget = BudgetReport {
+    BudgetReport {
         budget,
-        per_line: ACTION_LINES
-            .iter()
-            .map(|line| {
-                (
-                    (*line).to_string(),
-                    sum(included
-                        .iter()
-                        .filter(|expense| expense.ligne_action == *line)
-                        .map(|expense| expense.montant)),
-                )
-            })
-            .collect(),
+        per_line: per_action_line(
+            included,
+            |expense| expense.ligne_action.as_str(),
+            |expense| expense.montant,
+        ),
         total: expenses_total,
         overrun: budget
             .filter(|budget| expenses_total > *budget)
             .map(|budget| money(expenses_total - budget)),
+    }
+}
+
+/// Computes the year's cost-sharing. Returns every problem found in the inputs, located,
+/// when the sharing cannot be done.
+pub fn compute(
+    inputs: &Inputs,
+    year: i32,
+    given_call_date: Option<NaiveDate>,
+) -> Result<Statement, Vec<Diagnostic>> {
+    let network = &inputs.network;
+    let network_text = &inputs.network_text;
+    let (call_date, call_date_origin, vintage) =
+        call_and_vintage(network, network_text, year, given_call_date)?;
+    let key = KeySource {
+        millesime: vintage.millesime,
+        en_vigueur: vintage.en_vigueur,
+        source: vintage.source.clone(),
+        cle: network.cle_population,
     };
+    let (Some(first_day), Some(last_day)) = (
+        NaiveDate::from_ymd_opt(year, 1, 1),
+        NaiveDate::from_ymd_opt(year, 12, 31),
+    ) else {
+        return Err(Vec::new());
+    };
+
+    // Every problem of the inputs is collected before any split is made.
+    let mut problems = Vec::new();
+    let (populations, year_members) = year_members(
+        network,
+        network_text,
+        vintage,
+        year,
+        call_date,
+        &mut problems,
+    );
+    let expenses = sort_out_expenses(
+        network,
+        expenses_of_year(&inputs.expenses, year),
+        &mut problems,
+    );
+    let staff = valued_staff(&inputs.staff, year);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+
+    let (groups, group_of) = expense_groups(
+        &expenses.included,
+        expenses.by_members,
+        &populations,
+        network_text,
+    )?;
+    let staff_shares = staff_shares(&staff, &year_members, &populations, network_text)?;
+    let staff_per_line = per_action_line(
+        &staff,
+        |row| row.row.ligne_action.as_str(),
+        |row| row.valeur,
+    );
+    let members = member_lines(
+        network,
+        (first_day, last_day),
+        &year_members,
+        &populations,
+        &groups,
+        &staff_shares,
+    );
+    let totals = totals(&members);
+    let budget = budget_report(network, year, &expenses.included);
     let carrier_name = network
         .member(&network.porteur)
         .map(|member| member.nom.clone())
@@ -709,9 +839,9 @@ pub fn compute(
         appeler_personnel: network.appeler_personnel,
         convention: convention_status(network, call_date),
         budget,
-        included,
+        included: expenses.included,
         group_of,
-        excluded,
+        excluded: expenses.excluded,
         groups,
         staff_total: sum(staff.iter().map(|row| row.valeur)),
         staff,
