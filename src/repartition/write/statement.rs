@@ -149,13 +149,81 @@ fn staff_key(statement: &Statement, population: u64, days: u32) -> Decimal {
     Decimal::from(population) * Decimal::from(days) / Decimal::from(statement.days_in_year)
 }
 
-fn statement_view(statement: &Statement) -> StatementView {
-    let key_total: u128 = statement
+/// The sum of the members' populations: the key's total.
+fn key_total(statement: &Statement) -> u128 {
+    statement
         .members
         .iter()
         .map(|member| u128::from(member.population))
-        .sum();
-    let groups: Vec<GroupView> = statement
+        .sum()
+}
+
+/// The key's table: each member's population and its part of the network's.
+fn key_rows(statement: &Statement, key_total: u128) -> Vec<KeyRow> {
+    statement
+        .members
+        .iter()
+        .map(|member| KeyRow {
+            code: member.code.clone(),
+            nom: member.nom.clone(),
+            population: integer(member.population),
+            part: percent(u128::from(member.population), key_total),
+        })
+        .collect()
+}
+
+/// Amounts per action line (budget or staff time).
+fn amount_rows(per_line: &[(String, Decimal)]) -> Vec<AmountRow> {
+    per_line
+        .iter()
+        .map(|(line, amount)| AmountRow {
+            label: line.clone(),
+            amount: french_money(*amount),
+        })
+        .collect()
+}
+
+/// The shared expenses, each with its group.
+fn included_rows(statement: &Statement) -> Vec<ExpenseRow> {
+    statement
+        .included
+        .iter()
+        .zip(&statement.group_of)
+        .map(|(expense, group)| ExpenseRow {
+            date: french_date(expense.date),
+            piece: expense.piece.clone(),
+            libelle: expense.libelle.clone(),
+            fournisseur: expense.fournisseur.clone().unwrap_or_default(),
+            ligne: expense.ligne_action.clone(),
+            copil: expense
+                .date_validation_copil
+                .map(french_date)
+                .unwrap_or_default(),
+            montant: french_money(expense.montant),
+            groupe: group + 1,
+        })
+        .collect()
+}
+
+/// The expenses not shared, each with its reason.
+fn excluded_rows(statement: &Statement) -> Vec<ExcludedRow> {
+    statement
+        .excluded
+        .iter()
+        .map(|excluded| ExcludedRow {
+            date: french_date(excluded.expense.date),
+            piece: excluded.expense.piece.clone(),
+            libelle: excluded.expense.libelle.clone(),
+            ligne: excluded.expense.ligne_action.clone(),
+            montant: french_money(excluded.expense.montant),
+            motif: excluded.exclusion.reason(),
+        })
+        .collect()
+}
+
+/// One view per expense group, with its members' shares.
+fn group_views(statement: &Statement) -> Vec<GroupView> {
+    statement
         .groups
         .iter()
         .enumerate()
@@ -188,22 +256,62 @@ fn statement_view(statement: &Statement) -> StatementView {
                 somme: french_money(group.shares.iter().map(|share| share.amount).sum()),
             }
         })
-        .collect();
+        .collect()
+}
+
+/// The staff-time rows, valued.
+fn staff_rows(statement: &Statement) -> Vec<StaffRow> {
+    statement
+        .staff
+        .iter()
+        .map(|row| StaffRow {
+            ligne: row.row.ligne_action.clone(),
+            fonction: row.row.fonction.clone(),
+            heures: french_fixed(row.row.heures, 2),
+            cout_horaire: french_money(row.row.cout_horaire),
+            valeur: french_money(row.valeur),
+        })
+        .collect()
+}
+
+/// The staff-time shares, with the days of membership behind each key.
+fn staff_share_rows(statement: &Statement) -> Vec<ShareRow> {
     let staff_weight_total: u128 = statement
         .staff_shares
         .iter()
         .map(|share| share.share.weight)
         .sum();
+    statement
+        .staff_shares
+        .iter()
+        .map(|share| ShareRow {
+            code: share.share.code.clone(),
+            nom: member_name(statement, &share.share.code).to_string(),
+            population: integer(share.population),
+            jours: format!("{} / {}", share.days, statement.days_in_year),
+            cle: french_fixed(staff_key(statement, share.population, share.days), 2),
+            part: percent(share.share.weight, staff_weight_total),
+            montant: french_money(share.share.amount),
+        })
+        .collect()
+}
+
+/// The sum of the staff-time shares.
+fn staff_shares_total(statement: &Statement) -> Decimal {
+    statement
+        .staff_shares
+        .iter()
+        .map(|share| share.share.amount)
+        .sum()
+}
+
+/// The checks the statement shows: each total against the sum of its parts.
+fn controls(statement: &Statement) -> Vec<Check> {
     let expense_shares_total: Decimal = statement
         .groups
         .iter()
         .flat_map(|group| &group.shares)
         .map(|share| share.amount)
-        .sum();
-    let staff_shares_total: Decimal = statement
-        .staff_shares
-        .iter()
-        .map(|share| share.share.amount)
         .sum();
     let carrier_total: Decimal = statement
         .members
@@ -221,7 +329,7 @@ fn statement_view(statement: &Statement) -> StatementView {
             .map(|member| member.personnel)
             .sum()
     };
-    let mut controles = vec![
+    vec![
         check(
             "Somme des parts de dépenses = total des dépenses retenues",
             expense_shares_total,
@@ -229,7 +337,7 @@ fn statement_view(statement: &Statement) -> StatementView {
         ),
         check(
             "Somme des parts de personnel = total du temps de personnel",
-            staff_shares_total,
+            staff_shares_total(statement),
             statement.staff_total,
         ),
         check(
@@ -237,77 +345,51 @@ fn statement_view(statement: &Statement) -> StatementView {
             statement.totals.total,
             statement.budget.total + statement.staff_total,
         ),
-    ];
-    controles.push(check(
-        if statement.appeler_personnel {
-            "Total à appeler = total − part du porteur"
-        } else {
-            "Total à appeler = total − part du porteur − personnel non appelé"
-        },
-        statement.totals.a_appeler,
-        statement.totals.total - carrier_total - not_called_staff,
-    ));
+        check(
+            if statement.appeler_personnel {
+                "Total à appeler = total − part du porteur"
+            } else {
+                "Total à appeler = total − part du porteur − personnel non appelé"
+            },
+            statement.totals.a_appeler,
+            statement.totals.total - carrier_total - not_called_staff,
+        ),
+    ]
+}
+
+/// The network's line under the summary table.
+fn network_row(statement: &Statement, key_total: u128) -> SummaryRow {
+    SummaryRow {
+        code: "RESEAU".to_string(),
+        nom: "Total du réseau".to_string(),
+        population: cle_total_text(key_total),
+        depenses: french_money(statement.totals.depenses),
+        personnel: french_money(statement.totals.personnel),
+        total: french_money(statement.totals.total),
+        a_appeler: french_money(statement.totals.a_appeler),
+        porteur: false,
+    }
+}
+
+/// Everything the statement's template shows, written the French way.
+fn statement_view(statement: &Statement) -> StatementView {
+    let key_total = key_total(statement);
     StatementView {
         common: common(statement),
         alertes: alerts(statement),
-        cle_lignes: statement
-            .members
-            .iter()
-            .map(|member| KeyRow {
-                code: member.code.clone(),
-                nom: member.nom.clone(),
-                population: integer(member.population),
-                part: percent(u128::from(member.population), key_total),
-            })
-            .collect(),
-        cle_total: integer(u64::try_from(key_total).unwrap_or(u64::MAX)),
+        cle_lignes: key_rows(statement, key_total),
+        cle_total: cle_total_text(key_total),
         budget: statement.budget.budget.map(french_money),
-        budget_lignes: statement
-            .budget
-            .per_line
-            .iter()
-            .map(|(line, amount)| AmountRow {
-                label: line.clone(),
-                amount: french_money(*amount),
-            })
-            .collect(),
+        budget_lignes: amount_rows(&statement.budget.per_line),
         budget_total: french_money(statement.budget.total),
         budget_ecart: statement
             .budget
             .budget
             .map(|budget| french_money(budget - statement.budget.total)),
         budget_depasse: statement.budget.overrun.is_some(),
-        retenues: statement
-            .included
-            .iter()
-            .zip(&statement.group_of)
-            .map(|(expense, group)| ExpenseRow {
-                date: french_date(expense.date),
-                piece: expense.piece.clone(),
-                libelle: expense.libelle.clone(),
-                fournisseur: expense.fournisseur.clone().unwrap_or_default(),
-                ligne: expense.ligne_action.clone(),
-                copil: expense
-                    .date_validation_copil
-                    .map(french_date)
-                    .unwrap_or_default(),
-                montant: french_money(expense.montant),
-                groupe: group + 1,
-            })
-            .collect(),
+        retenues: included_rows(statement),
         retenues_total: french_money(statement.budget.total),
-        exclues: statement
-            .excluded
-            .iter()
-            .map(|excluded| ExcludedRow {
-                date: french_date(excluded.expense.date),
-                piece: excluded.expense.piece.clone(),
-                libelle: excluded.expense.libelle.clone(),
-                ligne: excluded.expense.ligne_action.clone(),
-                montant: french_money(excluded.expense.montant),
-                motif: excluded.exclusion.reason(),
-            })
-            .collect(),
+        exclues: excluded_rows(statement),
         exclues_total: french_money(
             statement
                 .excluded
@@ -315,54 +397,16 @@ fn statement_view(statement: &Statement) -> StatementView {
                 .map(|excluded| excluded.expense.montant)
                 .sum(),
         ),
-        groupes: groups,
-        personnel: statement
-            .staff
-            .iter()
-            .map(|row| StaffRow {
-                ligne: row.row.ligne_action.clone(),
-                fonction: row.row.fonction.clone(),
-                heures: french_fixed(row.row.heures, 2),
-                cout_horaire: french_money(row.row.cout_horaire),
-                valeur: french_money(row.valeur),
-            })
-            .collect(),
-        personnel_lignes: statement
-            .staff_per_line
-            .iter()
-            .map(|(line, amount)| AmountRow {
-                label: line.clone(),
-                amount: french_money(*amount),
-            })
-            .collect(),
+        groupes: group_views(statement),
+        personnel: staff_rows(statement),
+        personnel_lignes: amount_rows(&statement.staff_per_line),
         personnel_total: french_money(statement.staff_total),
-        personnel_parts: statement
-            .staff_shares
-            .iter()
-            .map(|share| ShareRow {
-                code: share.share.code.clone(),
-                nom: member_name(statement, &share.share.code).to_string(),
-                population: integer(share.population),
-                jours: format!("{} / {}", share.days, statement.days_in_year),
-                cle: french_fixed(staff_key(statement, share.population, share.days), 2),
-                part: percent(share.share.weight, staff_weight_total),
-                montant: french_money(share.share.amount),
-            })
-            .collect(),
-        personnel_somme: french_money(staff_shares_total),
+        personnel_parts: staff_share_rows(statement),
+        personnel_somme: french_money(staff_shares_total(statement)),
         jours_annee: statement.days_in_year,
         synthese: statement.members.iter().map(summary_row).collect(),
-        totaux: SummaryRow {
-            code: "RESEAU".to_string(),
-            nom: "Total du réseau".to_string(),
-            population: cle_total_text(key_total),
-            depenses: french_money(statement.totals.depenses),
-            personnel: french_money(statement.totals.personnel),
-            total: french_money(statement.totals.total),
-            a_appeler: french_money(statement.totals.a_appeler),
-            porteur: false,
-        },
-        controles,
+        totaux: network_row(statement, key_total),
+        controles: controls(statement),
     }
 }
 
