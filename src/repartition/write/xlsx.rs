@@ -344,15 +344,21 @@ fn budget(
     Ok(())
 }
 
-/// The workbook's bytes: one sheet per table of the statement.
-pub(super) fn workbook(statement: &Statement) -> Result<Vec<u8>, XlsxError> {
-    let mut workbook = Workbook::new();
-    // A fixed creation date keeps the same statement giving the same bytes.
+/// The workbook's document properties. A fixed creation date keeps the same statement
+/// giving the same bytes.
+fn set_properties(workbook: &mut Workbook) -> Result<(), XlsxError> {
     workbook.set_properties(
         &DocProperties::new()
             .set_title("Répartition des coûts du réseau")
             .set_creation_datetime(&ExcelDateTime::from_ymd(2024, 1, 1)?),
     );
+    Ok(())
+}
+
+/// The workbook's bytes: one sheet per table of the statement.
+pub(super) fn workbook(statement: &Statement) -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = Workbook::new();
+    set_properties(&mut workbook)?;
     let euro_pattern = "#,##0.00\\ \"€\"";
     let formats = Formats {
         header: Format::new().set_bold().set_text_wrap(),
