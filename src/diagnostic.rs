@@ -2,7 +2,7 @@
 //!
 //! A diagnostic says where (file, sheet, cell, header, schema field), what was seen,
 //! what is wrong and what to do, in French. Renderers (terminal text, JSON) live in
-//! [`crate::render`]; every diagnostic of every file is collected, never only the first.
+//! [`crate::present`]; every diagnostic of every file is collected, never only the first.
 
 use serde::Serialize;
 use std::fmt;

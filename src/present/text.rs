@@ -37,8 +37,19 @@ fn plural(count: usize, singular: &str, plural: &str) -> String {
     )
 }
 
-/// One diagnostic: `fichier › feuille › D12 : erreur E023 : …` then `  aide : …`.
-pub fn render_diagnostic(diagnostic: &Diagnostic, colour: bool) -> String {
+/// One diagnostic: `fichier › feuille › D12 : erreur E023 : …`, then `  valeur lue : « … »`
+/// and `  aide : …`.
+pub fn diagnostic(diagnostic: &Diagnostic, colour: bool) -> String {
+    text(diagnostic, colour, true)
+}
+
+/// One diagnostic as [`diagnostic`] writes it, but never the value read: for the anonymiser,
+/// whose input holds names and birth dates that must not reach a terminal or a log.
+pub fn diagnostic_without_value(diagnostic: &Diagnostic, colour: bool) -> String {
+    text(diagnostic, colour, false)
+}
+
+fn text(diagnostic: &Diagnostic, colour: bool, with_value: bool) -> String {
     let painter = Painter { colour };
     let style = match diagnostic.gravite {
         Severity::Erreur => RED,
@@ -69,7 +80,11 @@ pub fn render_diagnostic(diagnostic: &Diagnostic, colour: bool) -> String {
         diagnostic.message,
         context
     );
-    if let Some(value) = diagnostic.valeur.as_ref().filter(|value| !value.is_empty()) {
+    let value = diagnostic
+        .valeur
+        .as_ref()
+        .filter(|value| with_value && !value.is_empty());
+    if let Some(value) = value {
         let _ = writeln!(out, "  {} « {value} »", painter.paint(DIM, "valeur lue :"));
     }
     if let Some(hint) = &diagnostic.aide {
@@ -79,11 +94,11 @@ pub fn render_diagnostic(diagnostic: &Diagnostic, colour: bool) -> String {
 }
 
 /// Every diagnostic, then a summary per file and the totals.
-pub fn render_verification(verification: &Verification, colour: bool) -> String {
+pub fn verification(verification: &Verification, colour: bool) -> String {
     let painter = Painter { colour };
     let mut out = String::new();
     for diagnostic in &verification.diagnostics {
-        out.push_str(&render_diagnostic(diagnostic, colour));
+        out.push_str(&self::diagnostic(diagnostic, colour));
     }
     if !verification.diagnostics.is_empty() {
         out.push('\n');
@@ -194,4 +209,38 @@ pub fn render_verification(verification: &Verification, colour: bool) -> String 
     };
     let _ = writeln!(out, "{verdict}");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::{Code, Location};
+
+    fn birth_date_problem() -> Diagnostic {
+        let mut place = Location::file("brut.xlsx").with_sheet(Some("Feuil1"));
+        place.cellule = Some("C5".to_string());
+        Diagnostic::new(Code::ALL[0], place, "date de naissance illisible")
+            .value("31 du mois")
+            .hint("écrivez la date comme 12/03/1961")
+    }
+
+    #[test]
+    fn the_value_read_is_shown_unless_it_must_not_be() {
+        let problem = birth_date_problem();
+        let shown = diagnostic(&problem, false);
+        assert!(shown.contains("valeur lue : « 31 du mois »"), "{shown}");
+        let withheld = diagnostic_without_value(&problem, false);
+        assert!(!withheld.contains("31 du mois"), "{withheld}");
+        // Everything else is the same text, line for line.
+        let kept: Vec<&str> = shown
+            .lines()
+            .filter(|line| !line.contains("valeur lue"))
+            .collect();
+        assert_eq!(withheld.lines().collect::<Vec<_>>(), kept);
+        assert!(
+            withheld.starts_with("brut.xlsx › Feuil1 › C5 : "),
+            "{withheld}"
+        );
+        assert!(withheld.contains("  aide : écrivez la date"), "{withheld}");
+    }
 }

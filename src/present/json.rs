@@ -44,7 +44,7 @@ struct Report<'a> {
 }
 
 /// The whole verification as pretty-printed JSON.
-pub fn render_verification(verification: &Verification) -> String {
+pub fn verification(verification: &Verification) -> String {
     let errors = verification.count(Severity::Erreur);
     let mut tasks = Vec::new();
     for file in &verification.files {
