@@ -162,10 +162,10 @@ impl NetworkProblem {
     pub fn into_diagnostic(self, shown: &str) -> crate::diagnostic::Diagnostic {
         use crate::diagnostic::{Code, Diagnostic, Location};
         let mut location = Location::file(shown);
-        location.ligne = self.line.and_then(|line| u32::try_from(line).ok());
-        location.champ = self.key;
+        location.row = self.line.and_then(|line| u32::try_from(line).ok());
+        location.field = self.key;
         let mut diagnostic = Diagnostic::new(Code::E040, location, self.message).hint(self.hint);
-        diagnostic.valeur = self.value;
+        diagnostic.value = self.value;
         diagnostic
     }
 }

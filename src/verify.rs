@@ -120,7 +120,7 @@ impl Verification {
     pub fn count(&self, severity: Severity) -> usize {
         self.diagnostics
             .iter()
-            .filter(|diagnostic| diagnostic.gravite == severity)
+            .filter(|diagnostic| diagnostic.severity == severity)
             .count()
     }
 
@@ -155,7 +155,7 @@ impl Verification {
             .any(|diagnostic| diagnostic.code == Code::E007)
         {
             Outcome::ToolFailure
-        } else if self.count(Severity::Erreur) > 0 {
+        } else if self.count(Severity::Error) > 0 {
             Outcome::DataProblems
         } else {
             Outcome::Clean
@@ -487,7 +487,7 @@ pub fn verify(paths: &[PathBuf], options: &VerifyOptions) -> Result<Verification
             feuilles: Vec::new(),
         };
         for problem in &workbook.problems {
-            if let Some(sheet) = &problem.lieu.feuille {
+            if let Some(sheet) = &problem.location.sheet {
                 summary.feuilles.push(SheetSummary {
                     feuille: Some(sheet.clone()),
                     modele: None,

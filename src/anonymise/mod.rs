@@ -94,7 +94,7 @@ impl AnonymisationReport {
     pub fn rows_without_pseudonym(&self) -> usize {
         self.diagnostics
             .iter()
-            .filter(|diagnostic| diagnostic.lieu.champ.as_deref() == Some("foyer"))
+            .filter(|diagnostic| diagnostic.location.field.as_deref() == Some("foyer"))
             .count()
     }
 
@@ -351,7 +351,7 @@ fn anonymise_sheet(
         }
         report.rows += 1;
         let mut location = sheet_location.clone();
-        location.ligne = Some(row.index + 1);
+        location.row = Some(row.index + 1);
         if let Some(foyer) = foyer {
             let slot = written.iter().position(|field| *field == foyer);
             let file_number = cell_text(row, columns.fields[foyer]);
@@ -381,7 +381,7 @@ fn anonymise_sheet(
                 }
                 _ => {
                     let mut location = location.clone();
-                    location.champ = Some("foyer".to_string());
+                    location.field = Some("foyer".to_string());
                     let missing = if birth_text.is_empty() {
                         "ni nom ni date de naissance"
                     } else {
@@ -399,9 +399,9 @@ fn anonymise_sheet(
             }
             if !birth_text.is_empty() && birth.is_none() {
                 let mut location = location.clone();
-                location.champ = Some("date_naissance".to_string());
+                location.field = Some("date_naissance".to_string());
                 if let Some(column) = columns.birth_date {
-                    location.cellule = Some(cell_name(
+                    location.cell = Some(cell_name(
                         row.index,
                         u32::try_from(column).unwrap_or(u32::MAX),
                     ));

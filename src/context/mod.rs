@@ -240,9 +240,9 @@ impl Summer<'_> {
             .insert((found.origin, found.row, found.column))
         {
             let mut location = self.census.origins[found.origin].clone();
-            location.ligne = Some(found.row + 1);
-            location.cellule = Some(crate::diagnostic::cell_name(found.row, found.column));
-            location.entete = Some(variable.column(self.millesime));
+            location.row = Some(found.row + 1);
+            location.cell = Some(crate::diagnostic::cell_name(found.row, found.column));
+            location.header = Some(variable.column(self.millesime));
             let masked =
                 found.text.trim().is_empty() || found.text.trim().eq_ignore_ascii_case("s");
             let message = if masked {

@@ -51,17 +51,17 @@ pub fn diagnostic_without_value(diagnostic: &Diagnostic, colour: bool) -> String
 
 fn text(diagnostic: &Diagnostic, colour: bool, with_value: bool) -> String {
     let painter = Painter { colour };
-    let style = match diagnostic.gravite {
-        Severity::Erreur => RED,
-        Severity::Avertissement => YELLOW,
+    let style = match diagnostic.severity {
+        Severity::Error => RED,
+        Severity::Warning => YELLOW,
         Severity::Note => BLUE,
     };
     let mut out = String::new();
     let mut context = Vec::new();
-    if let Some(header) = &diagnostic.lieu.entete {
+    if let Some(header) = &diagnostic.location.header {
         context.push(format!("colonne « {header} »"));
     }
-    if let Some(field) = &diagnostic.lieu.champ {
+    if let Some(field) = &diagnostic.location.field {
         context.push(format!("champ {field}"));
     }
     let context = if context.is_empty() {
@@ -72,22 +72,22 @@ fn text(diagnostic: &Diagnostic, colour: bool, with_value: bool) -> String {
     let _ = writeln!(
         out,
         "{} : {} : {}{}",
-        painter.paint(BOLD, &diagnostic.lieu.display_path()),
+        painter.paint(BOLD, &diagnostic.location.display_path()),
         painter.paint(
             style,
-            &format!("{} {}", diagnostic.gravite.label(), diagnostic.code)
+            &format!("{} {}", diagnostic.severity.label(), diagnostic.code)
         ),
         diagnostic.message,
         context
     );
     let value = diagnostic
-        .valeur
+        .value
         .as_ref()
         .filter(|value| with_value && !value.is_empty());
     if let Some(value) = value {
         let _ = writeln!(out, "  {} « {value} »", painter.paint(DIM, "valeur lue :"));
     }
-    if let Some(hint) = &diagnostic.aide {
+    if let Some(hint) = &diagnostic.hint {
         let _ = writeln!(out, "  {} {hint}", painter.paint(DIM, "aide :"));
     }
     out
@@ -191,12 +191,12 @@ pub fn verification(verification: &Verification, colour: bool) -> String {
     if !set_aside.is_empty() {
         let _ = writeln!(out, "  {}", set_aside.join(" ; "));
     }
-    let errors = verification.count(Severity::Erreur);
+    let errors = verification.count(Severity::Error);
     let verdict = format!(
         "{}, {}, {}",
         plural(errors, "erreur", "erreurs"),
         plural(
-            verification.count(Severity::Avertissement),
+            verification.count(Severity::Warning),
             "avertissement",
             "avertissements"
         ),
@@ -218,7 +218,7 @@ mod tests {
 
     fn birth_date_problem() -> Diagnostic {
         let mut place = Location::file("brut.xlsx").with_sheet(Some("Feuil1"));
-        place.cellule = Some("C5".to_string());
+        place.cell = Some("C5".to_string());
         Diagnostic::new(Code::ALL[0], place, "date de naissance illisible")
             .value("31 du mois")
             .hint("écrivez la date comme 12/03/1961")

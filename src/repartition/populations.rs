@@ -249,7 +249,7 @@ pub fn import_populations(options: &ImportOptions) -> Result<ImportReport, Impor
             text: text.clone(),
         };
         let mut location = Location::file(&network_shown);
-        location.ligne = network_text
+        location.row = network_text
             .vintage_values_line(existing.millesime)
             .and_then(|line| u32::try_from(line).ok());
         return Ok(ImportReport::refused(vec![Diagnostic::new(
@@ -324,11 +324,11 @@ pub fn import_populations(options: &ImportOptions) -> Result<ImportReport, Impor
             let value = population(cell);
             if value.is_none() {
                 let mut location = Location::file(&insee_shown).with_sheet(sheet.name.as_deref());
-                location.ligne = Some(row.index + 1);
-                location.cellule = u32::try_from(column)
+                location.row = Some(row.index + 1);
+                location.cell = u32::try_from(column)
                     .ok()
                     .map(|column| cell_name(row.index, column));
-                location.entete = Some(what.to_string());
+                location.header = Some(what.to_string());
                 diagnostics.push(
                     Diagnostic::new(
                         Code::E055,
