@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use super::problem::{line_note, problem};
 use super::reader::{Place, Places};
-use super::{Network, NetworkProblem, DEFAULT_MEDIAN_MINIMUM};
+use super::{Network, NetworkProblem, PopulationVintage, DEFAULT_MEDIAN_MINIMUM};
 
 /// The rules between values. Works on any network; `places` only adds lines.
 pub(super) fn check(network: &Network, places: &Places) -> Vec<NetworkProblem> {
@@ -283,6 +283,8 @@ fn check_budgets_and_journees(
     }
 }
 
+/// The rules of the population vintages, vintage by vintage: against the earlier ones, on
+/// its figures, then on the members it must cover.
 fn check_populations(
     network: &Network,
     places: &Places,
@@ -293,147 +295,184 @@ fn check_populations(
     let vintages = &network.populations;
     for (index, vintage) in vintages.iter().enumerate() {
         let place = place_of(&places.populations, index);
-        let value_places = places.valeurs.get(index);
-        let value_place = |code: &str| {
-            value_places
-                .and_then(|value_places| value_places.get(code))
-                .cloned()
-                .unwrap_or(Place {
-                    line: place.line_of("valeurs"),
-                    ..Place::default()
-                })
-        };
-        let valeurs_key = item_key("populations", &place, Some("valeurs"));
+        check_against_earlier_vintages(vintage, &place, &vintages[..index], places, problems);
+        check_vintage_values(
+            vintage,
+            &place,
+            places.valeurs.get(index),
+            known_codes,
+            codes_hint,
+            problems,
+        );
+        check_missing_populations(network, vintage, &place, problems);
+    }
+}
 
-        for (earlier_index, earlier) in vintages[..index].iter().enumerate() {
-            let earlier_place = place_of(&places.populations, earlier_index);
-            if earlier.millesime == vintage.millesime {
+/// One block per millésime, and the older millésime in force first: `vintage` against each
+/// of the vintages written before it.
+fn check_against_earlier_vintages(
+    vintage: &PopulationVintage,
+    place: &Place,
+    earlier_vintages: &[PopulationVintage],
+    places: &Places,
+    problems: &mut Vec<NetworkProblem>,
+) {
+    for (earlier_index, earlier) in earlier_vintages.iter().enumerate() {
+        let earlier_place = place_of(&places.populations, earlier_index);
+        if earlier.millesime == vintage.millesime {
+            problems.push(problem(
+                place.line_of("millesime"),
+                item_key("populations", place, Some("millesime")),
+                Some(vintage.millesime.to_string()),
+                format!("le millésime {} est déclaré deux fois", vintage.millesime),
+                format!(
+                    "déjà déclaré par {}{} ; gardez un seul bloc [[populations]] par \
+                     millésime",
+                    item_key("populations", &earlier_place, None),
+                    line_note(earlier_place.line_of("millesime"))
+                ),
+            ));
+        } else {
+            let (older, newer) = if earlier.millesime < vintage.millesime {
+                (earlier, vintage)
+            } else {
+                (vintage, earlier)
+            };
+            if older.en_vigueur > newer.en_vigueur {
                 problems.push(problem(
-                    place.line_of("millesime"),
-                    item_key("populations", &place, Some("millesime")),
-                    Some(vintage.millesime.to_string()),
-                    format!("le millésime {} est déclaré deux fois", vintage.millesime),
+                    place.line_of("en_vigueur"),
+                    item_key("populations", place, Some("en_vigueur")),
+                    Some(vintage.en_vigueur.to_string()),
                     format!(
-                        "déjà déclaré par {}{} ; gardez un seul bloc [[populations]] par \
-                         millésime",
+                        "le millésime {} entre en vigueur ({}) après le millésime plus \
+                         récent {} ({})",
+                        older.millesime, older.en_vigueur, newer.millesime, newer.en_vigueur
+                    ),
+                    format!(
+                        "voir {}{} ; les populations légales du millésime N entrent en \
+                         vigueur le 1er janvier N+3 : vérifiez en_vigueur",
                         item_key("populations", &earlier_place, None),
-                        line_note(earlier_place.line_of("millesime"))
-                    ),
-                ));
-            } else {
-                let (older, newer) = if earlier.millesime < vintage.millesime {
-                    (earlier, vintage)
-                } else {
-                    (vintage, earlier)
-                };
-                if older.en_vigueur > newer.en_vigueur {
-                    problems.push(problem(
-                        place.line_of("en_vigueur"),
-                        item_key("populations", &place, Some("en_vigueur")),
-                        Some(vintage.en_vigueur.to_string()),
-                        format!(
-                            "le millésime {} entre en vigueur ({}) après le millésime plus \
-                             récent {} ({})",
-                            older.millesime, older.en_vigueur, newer.millesime, newer.en_vigueur
-                        ),
-                        format!(
-                            "voir {}{} ; les populations légales du millésime N entrent en \
-                             vigueur le 1er janvier N+3 : vérifiez en_vigueur",
-                            item_key("populations", &earlier_place, None),
-                            line_note(earlier_place.line_of("en_vigueur"))
-                        ),
-                    ));
-                }
-            }
-        }
-
-        for (code, population) in &vintage.valeurs {
-            let entry = value_place(code);
-            let key = format!("{valeurs_key}.{code}");
-            let Some(nom) = known_codes.get(code.as_str()) else {
-                problems.push(problem(
-                    entry.line,
-                    key,
-                    Some(code.clone()),
-                    format!("le code « {code} » n'est pas celui d'un membre du réseau"),
-                    codes_hint.to_string(),
-                ));
-                continue;
-            };
-            let who = if nom.is_empty() {
-                code.clone()
-            } else {
-                format!("{nom} ({code})")
-            };
-            if population.municipale > population.totale {
-                problems.push(problem(
-                    entry.line_of("municipale"),
-                    format!("{key}.municipale"),
-                    Some(population.municipale.to_string()),
-                    format!(
-                        "pour {who}, la population municipale ({}) dépasse la population \
-                         totale ({})",
-                        population.municipale, population.totale
-                    ),
-                    "la population totale comprend la population municipale : elle est \
-                     toujours au moins égale ; les deux valeurs sont-elles inversées ?"
-                        .to_string(),
-                ));
-            }
-            if population.municipale == 0 || population.totale == 0 {
-                problems.push(problem(
-                    entry.line,
-                    key,
-                    None,
-                    format!("pour {who}, une population vaut 0 habitant"),
-                    format!(
-                        "recopiez les populations légales publiées par l'Insee pour le \
-                         millésime {}",
-                        vintage.millesime
+                        line_note(earlier_place.line_of("en_vigueur"))
                     ),
                 ));
             }
         }
+    }
+}
 
-        // The dates on which this vintage is the one in force (see `Network::vintage_on`).
-        let superseded_same_day = vintages.iter().any(|other| {
-            other.en_vigueur == vintage.en_vigueur && other.millesime > vintage.millesime
-        });
-        if superseded_same_day {
+/// The figures of `vintage`: only members' codes, a municipale within the totale, and no
+/// population of 0. `value_places` are the places of its codes, when read from a file.
+fn check_vintage_values(
+    vintage: &PopulationVintage,
+    place: &Place,
+    value_places: Option<&BTreeMap<String, Place>>,
+    known_codes: &BTreeMap<&str, &str>,
+    codes_hint: &str,
+    problems: &mut Vec<NetworkProblem>,
+) {
+    let valeurs_key = item_key("populations", place, Some("valeurs"));
+    for (code, population) in &vintage.valeurs {
+        let entry = value_places
+            .and_then(|value_places| value_places.get(code))
+            .cloned()
+            .unwrap_or(Place {
+                line: place.line_of("valeurs"),
+                ..Place::default()
+            });
+        let key = format!("{valeurs_key}.{code}");
+        let Some(nom) = known_codes.get(code.as_str()) else {
+            problems.push(problem(
+                entry.line,
+                key,
+                Some(code.clone()),
+                format!("le code « {code} » n'est pas celui d'un membre du réseau"),
+                codes_hint.to_string(),
+            ));
             continue;
+        };
+        let who = if nom.is_empty() {
+            code.clone()
+        } else {
+            format!("{nom} ({code})")
+        };
+        if population.municipale > population.totale {
+            problems.push(problem(
+                entry.line_of("municipale"),
+                format!("{key}.municipale"),
+                Some(population.municipale.to_string()),
+                format!(
+                    "pour {who}, la population municipale ({}) dépasse la population \
+                     totale ({})",
+                    population.municipale, population.totale
+                ),
+                "la population totale comprend la population municipale : elle est \
+                 toujours au moins égale ; les deux valeurs sont-elles inversées ?"
+                    .to_string(),
+            ));
         }
-        let next_in_force = vintages
-            .iter()
-            .map(|other| other.en_vigueur)
-            .filter(|date| *date > vintage.en_vigueur)
-            .min();
-        let last_day = next_in_force.and_then(|date| date.pred_opt());
-        for member in &network.membres {
-            let joined_in_time = last_day.is_none_or(|last_day| member.adhesion <= last_day);
-            let still_there = member
-                .sortie
-                .is_none_or(|sortie| sortie >= vintage.en_vigueur && sortie >= member.adhesion);
-            if joined_in_time && still_there && !vintage.valeurs.contains_key(&member.code) {
-                let period = match last_day {
-                    Some(last_day) => format!("du {} au {last_day}", vintage.en_vigueur),
-                    None => format!("à partir du {}", vintage.en_vigueur),
-                };
-                problems.push(problem(
-                    place.line_of("valeurs"),
-                    format!("{valeurs_key}.{}", member.code),
-                    None,
-                    format!(
-                        "la population de {} ({}) manque pour le millésime {}",
-                        member.nom, member.code, vintage.millesime
-                    ),
-                    format!(
-                        "ce membre appartient au réseau pendant que ce millésime est en \
-                         vigueur ({period}) : ajoutez \"{}\" = {{ municipale = …, totale = … }} \
-                         dans valeurs",
-                        member.code
-                    ),
-                ));
-            }
+        if population.municipale == 0 || population.totale == 0 {
+            problems.push(problem(
+                entry.line,
+                key,
+                None,
+                format!("pour {who}, une population vaut 0 habitant"),
+                format!(
+                    "recopiez les populations légales publiées par l'Insee pour le \
+                     millésime {}",
+                    vintage.millesime
+                ),
+            ));
+        }
+    }
+}
+
+/// A population in `vintage` for every member that belongs to the network on some day
+/// when `vintage` is the one in force (see `Network::vintage_on`).
+fn check_missing_populations(
+    network: &Network,
+    vintage: &PopulationVintage,
+    place: &Place,
+    problems: &mut Vec<NetworkProblem>,
+) {
+    let vintages = &network.populations;
+    let superseded_same_day = vintages
+        .iter()
+        .any(|other| other.en_vigueur == vintage.en_vigueur && other.millesime > vintage.millesime);
+    if superseded_same_day {
+        return;
+    }
+    let next_in_force = vintages
+        .iter()
+        .map(|other| other.en_vigueur)
+        .filter(|date| *date > vintage.en_vigueur)
+        .min();
+    let last_day = next_in_force.and_then(|date| date.pred_opt());
+    let valeurs_key = item_key("populations", place, Some("valeurs"));
+    for member in &network.membres {
+        let joined_in_time = last_day.is_none_or(|last_day| member.adhesion <= last_day);
+        let still_there = member
+            .sortie
+            .is_none_or(|sortie| sortie >= vintage.en_vigueur && sortie >= member.adhesion);
+        if joined_in_time && still_there && !vintage.valeurs.contains_key(&member.code) {
+            let period = match last_day {
+                Some(last_day) => format!("du {} au {last_day}", vintage.en_vigueur),
+                None => format!("à partir du {}", vintage.en_vigueur),
+            };
+            problems.push(problem(
+                place.line_of("valeurs"),
+                format!("{valeurs_key}.{}", member.code),
+                None,
+                format!(
+                    "la population de {} ({}) manque pour le millésime {}",
+                    member.nom, member.code, vintage.millesime
+                ),
+                format!(
+                    "ce membre appartient au réseau pendant que ce millésime est en \
+                     vigueur ({period}) : ajoutez \"{}\" = {{ municipale = …, totale = … }} \
+                     dans valeurs",
+                    member.code
+                ),
+            ));
         }
     }
 }
