@@ -475,83 +475,58 @@ impl<'t> Reader<'t> {
         parsed
     }
 
+    /// An amount in euros: quoted with a decimal point (`"4000.00"`), or a whole number.
     fn money(&mut self, value: &Spanned<DeValue<'_>>, key: &str) -> Option<Decimal> {
         let name = last_segment(key);
         let usual = format!(
             "écrivez le montant en euros, avec un point et entre guillemets, par exemple \
              {name} = \"4000.00\""
         );
-        let hint = match value.get_ref() {
-            DeValue::String(text) => {
-                let text = text.trim();
-                let plain = !text.is_empty()
-                    && text
-                        .chars()
-                        .all(|character| character.is_ascii_digit() || ".-".contains(character));
-                if let (true, Ok(amount)) = (plain, Decimal::from_str(text)) {
-                    return Some(amount);
-                }
-                // « 4 000,50 € » as written in a spreadsheet: say how to write it here.
-                let cleaned: String = text
-                    .chars()
-                    .filter(|character| !character.is_whitespace() && *character != '€')
-                    .map(|character| if character == ',' { '.' } else { character })
-                    .collect();
-                match Decimal::from_str(&cleaned) {
-                    Ok(amount) if !cleaned.is_empty() => {
-                        format!(
-                            "écrivez {name} = \"{}\" (un point, sans espace ni €)",
-                            crate::french::money(amount)
-                        )
-                    }
-                    _ => usual,
-                }
-            }
-            DeValue::Integer(_) => {
-                let number = self.integer(value, key, "4000")?;
-                return match i64::try_from(number) {
-                    Ok(number) => Some(Decimal::from(number)),
-                    Err(_) => {
-                        let line = self.line_of(value);
-                        let written = self.written(value);
-                        self.report(
-                            Some(line),
-                            Some(key.to_string()),
-                            Some(written),
-                            format!("le montant de « {key} » est trop grand"),
-                            usual,
-                        );
-                        None
-                    }
-                };
-            }
+        match value.get_ref() {
+            DeValue::String(text) => self.quoted_money(value, key, text.trim(), usual),
+            DeValue::Integer(_) => self.whole_money(value, key, usual),
             DeValue::Float(float) => {
-                let hint = match Decimal::from_str(float.as_str()) {
-                    Ok(amount) => format!(
-                        "écrivez {name} = \"{}\" entre guillemets, pour que le montant soit \
-                         exact au centime",
-                        crate::french::money(amount)
-                    ),
-                    Err(_) => usual,
-                };
-                let line = self.line_of(value);
-                let written = self.written(value);
-                self.report(
-                    Some(line),
-                    Some(key.to_string()),
-                    Some(written),
-                    format!(
-                        "« {key} » est un nombre à virgule sans guillemets : un montant doit \
-                         être écrit entre guillemets"
-                    ),
-                    hint,
-                );
-                return None;
+                self.report_float_money(value, key, float.as_str(), usual);
+                None
             }
             _ => {
                 self.wrong_type(value, key, "un montant", usual);
-                return None;
+                None
             }
+        }
+    }
+
+    /// A quoted amount, `text` being its content; one written as in a spreadsheet is
+    /// reported with the way to write it here.
+    fn quoted_money(
+        &mut self,
+        value: &Spanned<DeValue<'_>>,
+        key: &str,
+        text: &str,
+        usual: String,
+    ) -> Option<Decimal> {
+        let plain = !text.is_empty()
+            && text
+                .chars()
+                .all(|character| character.is_ascii_digit() || ".-".contains(character));
+        if let (true, Ok(amount)) = (plain, Decimal::from_str(text)) {
+            return Some(amount);
+        }
+        // « 4 000,50 € » as written in a spreadsheet: say how to write it here.
+        let cleaned: String = text
+            .chars()
+            .filter(|character| !character.is_whitespace() && *character != '€')
+            .map(|character| if character == ',' { '.' } else { character })
+            .collect();
+        let hint = match Decimal::from_str(&cleaned) {
+            Ok(amount) if !cleaned.is_empty() => {
+                format!(
+                    "écrivez {} = \"{}\" (un point, sans espace ni €)",
+                    last_segment(key),
+                    crate::french::money(amount)
+                )
+            }
+            _ => usual,
         };
         let line = self.line_of(value);
         let written = self.written(value);
@@ -563,6 +538,63 @@ impl<'t> Reader<'t> {
             hint,
         );
         None
+    }
+
+    /// A whole number of euros, written without quotes.
+    fn whole_money(
+        &mut self,
+        value: &Spanned<DeValue<'_>>,
+        key: &str,
+        usual: String,
+    ) -> Option<Decimal> {
+        let number = self.integer(value, key, "4000")?;
+        match i64::try_from(number) {
+            Ok(number) => Some(Decimal::from(number)),
+            Err(_) => {
+                let line = self.line_of(value);
+                let written = self.written(value);
+                self.report(
+                    Some(line),
+                    Some(key.to_string()),
+                    Some(written),
+                    format!("le montant de « {key} » est trop grand"),
+                    usual,
+                );
+                None
+            }
+        }
+    }
+
+    /// An amount written as a bare decimal number (`float` as written), which would not be
+    /// exact to the cent: refused, with its quoted form as the hint.
+    fn report_float_money(
+        &mut self,
+        value: &Spanned<DeValue<'_>>,
+        key: &str,
+        float: &str,
+        usual: String,
+    ) {
+        let hint = match Decimal::from_str(float) {
+            Ok(amount) => format!(
+                "écrivez {} = \"{}\" entre guillemets, pour que le montant soit exact au \
+                 centime",
+                last_segment(key),
+                crate::french::money(amount)
+            ),
+            Err(_) => usual,
+        };
+        let line = self.line_of(value);
+        let written = self.written(value);
+        self.report(
+            Some(line),
+            Some(key.to_string()),
+            Some(written),
+            format!(
+                "« {key} » est un nombre à virgule sans guillemets : un montant doit être \
+                 écrit entre guillemets"
+            ),
+            hint,
+        );
     }
 
     /// An array of tables (`[[membres]]` blocks or `membres = [{ … }, …]`).
@@ -616,6 +648,7 @@ impl<'t> Reader<'t> {
         }
     }
 
+    /// The whole file: its top-level keys, then each list of blocks in turn.
     pub(super) fn read_network(&mut self, root: &DeTable<'_>) -> (Network, Places) {
         let mut places = Places::default();
         let mut scope = Scope::new(root, String::new(), 1);
@@ -626,12 +659,40 @@ impl<'t> Reader<'t> {
                 .insert(key.get_ref().to_string(), self.line_of(key));
         }
 
+        let mut network = self.read_settings(&scope, &mut places);
+        self.read_members(&scope, &mut network, &mut places);
+        if let Some(value) = scope.get("conventions") {
+            for (index, table, line) in self.tables(value, "conventions") {
+                self.read_convention(&mut network, &mut places, index, table, line);
+            }
+        }
+        if let Some(value) = scope.get("budgets") {
+            for (index, table, line) in self.tables(value, "budgets") {
+                self.read_budget(&mut network, &mut places, index, table, line);
+            }
+        }
+        if let Some(value) = scope.get("journees") {
+            for (index, table, line) in self.tables(value, "journees") {
+                self.read_journee(&mut network, &mut places, index, table, line);
+            }
+        }
+        if let Some(value) = scope.get("populations") {
+            for (index, table, line) in self.tables(value, "populations") {
+                self.read_vintage(&mut network, &mut places, index, table, line);
+            }
+        }
+        (network, places)
+    }
+
+    /// The single values of the top level, each with its default, in a network whose lists
+    /// are still empty.
+    fn read_settings(&mut self, scope: &Scope<'_, '_>, places: &mut Places) -> Network {
         let nom = scope
             .get("nom")
             .and_then(|value| self.string(value, "nom", "\"Réseau des acteurs sociaux\""))
             .unwrap_or_else(|| "Réseau".to_string());
         let porteur = self
-            .required(&scope, "porteur", "\"44015\"")
+            .required(scope, "porteur", "\"44015\"")
             .and_then(|value| self.string(value, "porteur", "\"44015\""));
         places.porteur_unreadable = porteur.is_none();
         let cle_population = scope
@@ -655,7 +716,7 @@ impl<'t> Reader<'t> {
             .and_then(|value| self.boolean(value, "appeler_personnel"))
             .unwrap_or(true);
 
-        let mut network = Network {
+        Network {
             nom,
             porteur: porteur.unwrap_or_default(),
             cle_population,
@@ -669,10 +730,13 @@ impl<'t> Reader<'t> {
             journees: Vec::new(),
             populations: Vec::new(),
             is_default: false,
-        };
+        }
+    }
 
-        match scope.get("membres") {
-            None => self.report(
+    /// The `[[membres]]` blocks, which the file must have.
+    fn read_members(&mut self, scope: &Scope<'_, '_>, network: &mut Network, places: &mut Places) {
+        let Some(value) = scope.get("membres") else {
+            self.report(
                 None,
                 Some("membres".to_string()),
                 None,
@@ -680,70 +744,83 @@ impl<'t> Reader<'t> {
                 "ajoutez un bloc par CCAS : [[membres]] puis code = \"44015\", nom = \"Blain\", \
                  adhesion = 2014-01-01"
                     .to_string(),
-            ),
-            Some(value) => {
-                let tables = self.tables(value, "membres");
-                if tables.is_empty()
-                    && matches!(value.get_ref(), DeValue::Array(items) if items.is_empty())
-                {
-                    let line = self.line_of(value);
-                    self.report(
-                        Some(line),
-                        Some("membres".to_string()),
-                        None,
-                        "la liste des membres est vide".to_string(),
-                        "ajoutez un bloc [[membres]] par CCAS du réseau".to_string(),
-                    );
-                }
-                for (index, table, line) in tables {
-                    self.read_member(&mut network, &mut places, index, table, line);
-                }
-            }
+            );
+            return;
+        };
+        let tables = self.tables(value, "membres");
+        if tables.is_empty() && matches!(value.get_ref(), DeValue::Array(items) if items.is_empty())
+        {
+            let line = self.line_of(value);
+            self.report(
+                Some(line),
+                Some("membres".to_string()),
+                None,
+                "la liste des membres est vide".to_string(),
+                "ajoutez un bloc [[membres]] par CCAS du réseau".to_string(),
+            );
         }
-        if let Some(value) = scope.get("conventions") {
-            for (index, table, line) in self.tables(value, "conventions") {
-                let mut scope = Scope::new(table, format!("conventions[{index}]"), line);
-                self.check_keys(&mut scope, CONVENTION_KEYS);
-                let debut = self.required_date(&scope, "debut", "2014-01-01");
-                let fin = self.required_date(&scope, "fin", "2016-12-31");
-                if let (Some(debut), Some(fin)) = (debut, fin) {
-                    network.conventions.push(Convention { debut, fin });
-                    places.conventions.push(scope.place(self.text, index));
-                }
-            }
+        for (index, table, line) in tables {
+            self.read_member(network, places, index, table, line);
         }
-        if let Some(value) = scope.get("budgets") {
-            for (index, table, line) in self.tables(value, "budgets") {
-                let mut scope = Scope::new(table, format!("budgets[{index}]"), line);
-                self.check_keys(&mut scope, BUDGET_KEYS);
-                let annee = self.required_year(&scope, "annee");
-                let montant = self
-                    .required(&scope, "montant", "\"4000.00\"")
-                    .and_then(|value| self.money(value, &scope.key("montant")));
-                if let (Some(annee), Some(montant)) = (annee, montant) {
-                    network.budgets.push(Budget { annee, montant });
-                    places.budgets.push(scope.place(self.text, index));
-                }
-            }
+    }
+
+    /// One `[[conventions]]` block.
+    fn read_convention(
+        &mut self,
+        network: &mut Network,
+        places: &mut Places,
+        index: usize,
+        table: &DeTable<'_>,
+        line: usize,
+    ) {
+        let mut scope = Scope::new(table, format!("conventions[{index}]"), line);
+        self.check_keys(&mut scope, CONVENTION_KEYS);
+        let debut = self.required_date(&scope, "debut", "2014-01-01");
+        let fin = self.required_date(&scope, "fin", "2016-12-31");
+        if let (Some(debut), Some(fin)) = (debut, fin) {
+            network.conventions.push(Convention { debut, fin });
+            places.conventions.push(scope.place(self.text, index));
         }
-        if let Some(value) = scope.get("journees") {
-            for (index, table, line) in self.tables(value, "journees") {
-                let mut scope = Scope::new(table, format!("journees[{index}]"), line);
-                self.check_keys(&mut scope, JOURNEE_KEYS);
-                let annee = self.required_year(&scope, "annee");
-                let date = self.required_date(&scope, "date", "2024-11-15");
-                if let (Some(annee), Some(date)) = (annee, date) {
-                    network.journees.push(Journee { annee, date });
-                    places.journees.push(scope.place(self.text, index));
-                }
-            }
+    }
+
+    /// One `[[budgets]]` block.
+    fn read_budget(
+        &mut self,
+        network: &mut Network,
+        places: &mut Places,
+        index: usize,
+        table: &DeTable<'_>,
+        line: usize,
+    ) {
+        let mut scope = Scope::new(table, format!("budgets[{index}]"), line);
+        self.check_keys(&mut scope, BUDGET_KEYS);
+        let annee = self.required_year(&scope, "annee");
+        let montant = self
+            .required(&scope, "montant", "\"4000.00\"")
+            .and_then(|value| self.money(value, &scope.key("montant")));
+        if let (Some(annee), Some(montant)) = (annee, montant) {
+            network.budgets.push(Budget { annee, montant });
+            places.budgets.push(scope.place(self.text, index));
         }
-        if let Some(value) = scope.get("populations") {
-            for (index, table, line) in self.tables(value, "populations") {
-                self.read_vintage(&mut network, &mut places, index, table, line);
-            }
+    }
+
+    /// One `[[journees]]` block.
+    fn read_journee(
+        &mut self,
+        network: &mut Network,
+        places: &mut Places,
+        index: usize,
+        table: &DeTable<'_>,
+        line: usize,
+    ) {
+        let mut scope = Scope::new(table, format!("journees[{index}]"), line);
+        self.check_keys(&mut scope, JOURNEE_KEYS);
+        let annee = self.required_year(&scope, "annee");
+        let date = self.required_date(&scope, "date", "2024-11-15");
+        if let (Some(annee), Some(date)) = (annee, date) {
+            network.journees.push(Journee { annee, date });
+            places.journees.push(scope.place(self.text, index));
         }
-        (network, places)
     }
 
     fn threshold(&mut self, value: &Spanned<DeValue<'_>>) -> Option<u32> {
