@@ -11,7 +11,7 @@ use rust_decimal::prelude::ToPrimitive;
 /// The most bars a chart shows (a slide stays readable).
 const MAX_BARS: usize = 25;
 
-/// The « Les communes » section.
+/// The « Les communes » section: the table of the key figures, then the rates chart.
 pub(super) fn add(builder: &mut Builder) {
     let year = builder.context.year;
     builder.section("communes", "Les communes");
@@ -42,10 +42,14 @@ pub(super) fn add(builder: &mut Builder) {
         rows,
         note: None,
     }));
-    let mut categories = Vec::new();
-    let mut values = Vec::new();
-    let mut labels = Vec::new();
-    // A slide holds about 25 bars: a large network shows its highest rates, then itself.
+    let chart = rates_chart(builder);
+    builder.chart(chart);
+}
+
+/// The communes the rates chart shows: all of them and the network, or on a large
+/// network its [`MAX_BARS`] highest rates then the network.
+fn charted_communes(builder: &Builder) -> (Vec<String>, bool) {
+    let year = builder.context.year;
     let mut charted = builder.view.rows_of_year(year);
     let too_many = charted.len() > MAX_BARS + 1;
     if too_many {
@@ -61,6 +65,16 @@ pub(super) fn add(builder: &mut Builder) {
         charted.truncate(MAX_BARS);
         charted.push(NETWORK.to_string());
     }
+    (charted, too_many)
+}
+
+/// The bars of the requests per 1 000 inhabitants of each commune and of the network.
+fn rates_chart(builder: &Builder) -> Chart {
+    let year = builder.context.year;
+    let mut categories = Vec::new();
+    let mut values = Vec::new();
+    let mut labels = Vec::new();
+    let (charted, too_many) = charted_communes(builder);
     for commune in charted {
         let shown = builder.view.shown(
             year,
@@ -88,11 +102,11 @@ pub(super) fn add(builder: &mut Builder) {
         .map(|(commune, label)| format!("{commune} : {label}"))
         .collect::<Vec<_>>()
         .join(" ; ");
-    let vintage = indicators.vintages.get(&year).map_or_else(
+    let vintage = builder.context.indicators.vintages.get(&year).map_or_else(
         || "aucun millésime en vigueur".to_string(),
         |vintage| format!("Insee, populations légales millésime {vintage}"),
     );
-    let chart = Chart {
+    Chart {
         id: "taux-communes".to_string(),
         title: if too_many {
             format!("Demandes pour 1 000 habitants : les {MAX_BARS} taux les plus élevés, {year}")
@@ -110,6 +124,5 @@ pub(super) fn add(builder: &mut Builder) {
         }],
         table_id: "communes".to_string(),
         banner: builder.context.banner(),
-    };
-    builder.chart(chart);
+    }
 }

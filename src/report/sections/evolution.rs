@@ -19,6 +19,14 @@ pub(super) fn add(builder: &mut Builder) {
         .copied()
         .filter(|candidate| *candidate <= year)
         .collect();
+    network_table(builder, &years);
+    communes_table(builder, &years);
+    let chart = network_chart(builder, &years);
+    builder.chart(chart);
+}
+
+/// The network's main figures, one line per year.
+fn network_table(builder: &mut Builder, years: &[i32]) {
     let codes = [
         "demandes",
         "foyers_distincts",
@@ -33,7 +41,7 @@ pub(super) fn add(builder: &mut Builder) {
         }
     }
     let mut rows = Vec::new();
-    for candidate in &years {
+    for candidate in years {
         let mut row = vec![Shown::text(candidate.to_string())];
         for code in codes {
             row.push(
@@ -51,7 +59,11 @@ pub(super) fn add(builder: &mut Builder) {
         rows,
         note: None,
     }));
-    // Each commune's requests over the years.
+}
+
+/// Each commune's requests over the years, and their change over the last year.
+fn communes_table(builder: &mut Builder, years: &[i32]) {
+    let year = builder.context.year;
     let mut headers = vec!["Commune".to_string()];
     headers.extend(years.iter().map(i32::to_string));
     headers.push(format!("Évolution {}-{year}", year - 1));
@@ -61,7 +73,7 @@ pub(super) fn add(builder: &mut Builder) {
         if commune == NETWORK {
             row[0].strong = true;
         }
-        for candidate in &years {
+        for candidate in years {
             row.push(
                 builder
                     .view
@@ -86,6 +98,11 @@ pub(super) fn add(builder: &mut Builder) {
         rows,
         note: None,
     }));
+}
+
+/// The lines of the network's requests and households over the years.
+fn network_chart(builder: &Builder, years: &[i32]) -> Chart {
+    let year = builder.context.year;
     let mut series = Vec::new();
     for (code, name) in [
         ("demandes", "Demandes"),
@@ -93,7 +110,7 @@ pub(super) fn add(builder: &mut Builder) {
     ] {
         let mut values = Vec::new();
         let mut labels = Vec::new();
-        for candidate in &years {
+        for candidate in years {
             values.push(
                 builder
                     .view
@@ -126,7 +143,7 @@ pub(super) fn add(builder: &mut Builder) {
         .collect::<Vec<_>>()
         .join(" ; ");
     let first = years.first().copied().unwrap_or(year);
-    let chart = Chart {
+    Chart {
         id: "evolution".to_string(),
         title: format!("Demandes et foyers du réseau, {first}-{year}"),
         description: format!(
@@ -141,6 +158,5 @@ pub(super) fn add(builder: &mut Builder) {
         series,
         table_id: "evolution-reseau".to_string(),
         banner: builder.context.banner(),
-    };
-    builder.chart(chart);
+    }
 }

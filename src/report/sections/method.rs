@@ -43,50 +43,62 @@ pub(super) fn add(builder: &mut Builder) {
             crate::report::INTERNAL_BANNER
         ));
     } else {
-        let settings = context
-            .secret
-            .settings
-            .unwrap_or_else(|| crate::protect::Settings::of(network));
-        let threshold = settings.threshold;
-        builder.text(format!(
+        secret_texts(builder);
+    }
+    definitions_table(builder);
+}
+
+/// How the published edition applies the statistical secret, and what its audit found.
+fn secret_texts(builder: &mut Builder) {
+    let context = builder.context;
+    let settings = context
+        .secret
+        .settings
+        .unwrap_or_else(|| crate::protect::Settings::of(&context.verification.network));
+    let threshold = settings.threshold;
+    builder.text(format!(
             "Secret statistique : une case marquée « s » est couverte par le secret. Secret primaire : tout effectif de 1 à {} est masqué (seuil de {threshold}, reseau.toml, jamais moins de 3), ainsi que tout montant versé à moins de {threshold} foyers ou dont un seul foyer détient {} % ou plus (règle de dominance de l'Insee). Une médiane n'est publiée que si elle repose sur au moins {} valeurs et {threshold} foyers ; elle est arrondie (montants à {} €, délais au jour, reste à vivre à l'euro). Les zéros sont publiés : une case masquée n'est donc jamais nulle.",
             threshold.saturating_sub(1),
             crate::protect::DOMINANCE_PERCENT,
             settings.median_minimum,
             crate::count::MEDIAN_AMOUNT_STEP,
         ));
-        builder.text(format!(
+    builder.text(format!(
             "Secret secondaire : d'autres cases, parfois plus grandes, sont masquées pour qu'aucune case masquée ne puisse être encadrée trop précisément par un lecteur qui détient tous les fichiers publiés (totaux des communes, total du réseau, catégories, zéros publiés, foyers distincts et foyers qui demandent plusieurs fois). C'est la méthode de l'intervalle de protection de l'Insee et de τ-Argus : pour chaque effectif masqué par le secret primaire, l'intervalle des valeurs possibles doit avoir une largeur d'au moins {} (intervalle_protection, reseau.toml) ; pour un montant, il doit s'étendre d'au moins {} % de part et d'autre. Les cases à masquer sont choisies par programmation linéaire pour en masquer le moins possible. Tous les tableaux d'une même année sont protégés ensemble. Une part, un taux ou un indice est masqué dès qu'une case dont il est tiré l'est. Les foyers vus dans plusieurs communes ne sont publiés que pour le réseau.",
             settings.protection_level,
             crate::protect::suppression::AMOUNT_PROTECTION_PERCENT,
         ));
-        let (cells, hidden) = context.secret.audit.totals();
-        let narrowest = context
+    let (cells, hidden) = context.secret.audit.totals();
+    let narrowest = context
             .secret
             .audit
             .narrowest_count()
             .map_or_else(|| "aucun effectif n'est masqué par le secret primaire".to_string(), |width| format!("l'intervalle le plus étroit d'un effectif masqué par le secret primaire a une largeur de {width}"));
-        builder.text(format!(
+    builder.text(format!(
             "Audit : après masquage, l'outil attaque lui-même les fichiers publiés (programmation linéaire en nombres entiers sur toutes les relations ci-dessus) et ne publie l'édition que si chaque case masquée résiste : {narrowest} (il en faut au moins {}), et aucune case masquée n'est calculable exactement. {} cases d'effectifs, de foyers et de montants sur {} sont masquées ({} %) ; les parts, taux, indices et médianes qui en dépendent le sont avec elles. Le détail, case par case et sans les valeurs, est dans le fichier audit-secret.json.",
             settings.protection_level,
             hidden,
             cells,
             crate::report::audit::percent(hidden, cells).replace('.', ","),
         ));
-        let proven = context
-            .secret
-            .audit
-            .cells
-            .iter()
-            .filter(|cell| cell.largeur_minoree)
-            .count();
-        if proven > 0 {
-            builder.text(format!(
+    let proven = context
+        .secret
+        .audit
+        .cells
+        .iter()
+        .filter(|cell| cell.largeur_minoree)
+        .count();
+    if proven > 0 {
+        builder.text(format!(
                 "Sur un réseau de cette taille, {proven} cases masquées forment des groupes trop grands pour le calcul exact : pour chacune, l'outil a trouvé et vérifié en nombres entiers d'autres valeurs compatibles avec tous les fichiers publiés, qui prouvent que l'intervalle d'un lecteur est au moins aussi large que l'exige la règle. La largeur donnée pour ces cases dans audit-secret.json (« largeur_minoree ») est donc un minimum garanti : l'intervalle réel est au moins aussi large."
             ));
-        }
     }
-    let rows = context
+}
+
+/// The table of the indicators: code, label, unit and what they are computed from.
+fn definitions_table(builder: &mut Builder) {
+    let rows = builder
+        .context
         .indicators
         .definitions
         .iter()

@@ -55,44 +55,60 @@ pub(super) fn add(builder: &mut Builder) {
         note: None,
     }));
     match builder.context.indicators.context_vintages.get(&year) {
-        Some(vintage) => {
-            builder.text(format!(
-                "L'indice de surreprésentation compare la part d'une catégorie parmi les demandes à sa part dans la population du recensement de l'Insee (millésime {vintage}) : 1 signifie « comme dans la population », 2 « deux fois plus représentée »."
-            ));
-            for (id, field) in [
-                ("surrepresentation-ages", "tranche_age"),
-                ("surrepresentation-menages", "composition_foyer"),
-            ] {
-                let table = builder.view.breakdown(
-                    id,
-                    year,
-                    &format!("indice_surrepresentation_par_{field}"),
-                    None,
-                );
-                builder.table(table);
-            }
-            profile_chart(builder, *vintage);
-            for table in crate::report::zones::tables(builder.context, &builder.view, *vintage) {
-                builder.table(Some(table));
-            }
-            let source = builder.source_line();
-            if let Some(chart) =
-                crate::report::zones::chart(builder.context, &builder.view, *vintage, &source)
-            {
-                builder.chart(chart);
-            }
-        }
+        Some(vintage) => population_comparison(builder, *vintage),
         None => builder.text(
             "Aucun fichier de contexte (recensement) n'a été fourni : la comparaison avec la population n'est pas faite.",
         ),
     }
 }
 
-/// The network's requesters beside the census population by age band: a table and its
-/// chart.
-fn profile_chart(builder: &mut Builder, vintage: i32) {
+/// With a census file: the over-representation indices, the age comparison with the
+/// population and the comparison with the reference zones.
+fn population_comparison(builder: &mut Builder, vintage: i32) {
     let year = builder.context.year;
-    let rows = builder.view.rows_of_year(year);
+    builder.text(format!(
+        "L'indice de surreprésentation compare la part d'une catégorie parmi les demandes à sa part dans la population du recensement de l'Insee (millésime {vintage}) : 1 signifie « comme dans la population », 2 « deux fois plus représentée »."
+    ));
+    for (id, field) in [
+        ("surrepresentation-ages", "tranche_age"),
+        ("surrepresentation-menages", "composition_foyer"),
+    ] {
+        let table = builder.view.breakdown(
+            id,
+            year,
+            &format!("indice_surrepresentation_par_{field}"),
+            None,
+        );
+        builder.table(table);
+    }
+    age_comparison(builder, vintage);
+    for table in crate::report::zones::tables(builder.context, &builder.view, vintage) {
+        builder.table(Some(table));
+    }
+    let source = builder.source_line();
+    if let Some(chart) =
+        crate::report::zones::chart(builder.context, &builder.view, vintage, &source)
+    {
+        builder.chart(chart);
+    }
+}
+
+/// The age bands compared, « Non renseigné » left out.
+fn age_modalities(builder: &Builder) -> Vec<String> {
+    builder
+        .context
+        .indicators
+        .definition("demandes_par_tranche_age")
+        .map(|definition| definition.modalities.clone())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|modality| modality != NOT_GIVEN)
+        .collect()
+}
+
+/// The census population of the network's communes with data, by age band.
+fn census_by_age(builder: &Builder, vintage: i32) -> BTreeMap<String, Decimal> {
+    let rows = builder.view.rows_of_year(builder.context.year);
     let mut census: BTreeMap<String, Decimal> = BTreeMap::new();
     for row in builder.context.records.context.iter().filter(|row| {
         row.vintage == vintage
@@ -101,16 +117,19 @@ fn profile_chart(builder: &mut Builder, vintage: i32) {
     }) {
         *census.entry(row.modality.clone()).or_default() += row.value;
     }
+    census
+}
+
+/// For each age band, the share (%) of the network's requests and of the population; the
+/// requests' shares are all `None` when a band is hidden.
+fn age_shares(
+    builder: &Builder,
+    vintage: i32,
+    modalities: &[String],
+) -> Vec<(Option<Decimal>, Option<Decimal>)> {
+    let year = builder.context.year;
+    let census = census_by_age(builder, vintage);
     let census_total: Decimal = census.values().copied().sum();
-    let modalities: Vec<String> = builder
-        .context
-        .indicators
-        .definition("demandes_par_tranche_age")
-        .map(|definition| definition.modalities.clone())
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|modality| modality != NOT_GIVEN)
-        .collect();
     let request_total: Decimal = modalities
         .iter()
         .filter_map(|modality| {
@@ -125,16 +144,6 @@ fn profile_chart(builder: &mut Builder, vintage: i32) {
         let part = part?;
         (!total.is_zero()).then(|| (part * Decimal::ONE_HUNDRED / total).round_dp(1))
     };
-    let mut requests = Series {
-        name: "Demandeurs (%)".to_string(),
-        values: Vec::new(),
-        labels: Vec::new(),
-    };
-    let mut population = Series {
-        name: format!("Population {vintage} (%)"),
-        values: Vec::new(),
-        labels: Vec::new(),
-    };
     // One hidden age band would follow from the others' shares: then none is shown.
     let any_hidden = modalities.iter().any(|modality| {
         builder
@@ -142,38 +151,63 @@ fn profile_chart(builder: &mut Builder, vintage: i32) {
             .published(year, NETWORK, "demandes_par_tranche_age", modality)
             .is_none()
     });
-    let mut rows_table = Vec::new();
-    for modality in &modalities {
-        let request_share = if any_hidden {
-            None
-        } else {
-            share(
-                builder
-                    .view
-                    .published(year, NETWORK, "demandes_par_tranche_age", modality),
-                request_total,
+    modalities
+        .iter()
+        .map(|modality| {
+            let request_share = if any_hidden {
+                None
+            } else {
+                share(
+                    builder
+                        .view
+                        .published(year, NETWORK, "demandes_par_tranche_age", modality),
+                    request_total,
+                )
+            };
+            (
+                request_share,
+                share(census.get(modality).copied(), census_total),
             )
-        };
-        let population_share = share(census.get(modality).copied(), census_total);
-        let shown = |value: Option<Decimal>| {
-            value.map_or_else(Shown::secret, |value| Shown::value(value, Unit::Percent))
-        };
-        let request_shown = shown(request_share);
-        let population_shown = shown(population_share);
-        requests
-            .values
-            .push(request_share.and_then(|value| value.to_f64()));
-        requests.labels.push(request_shown.text.clone());
-        population
-            .values
-            .push(population_share.and_then(|value| value.to_f64()));
-        population.labels.push(population_shown.text.clone());
-        rows_table.push(vec![
-            Shown::text(modality.clone()),
-            request_shown,
-            population_shown,
-        ]);
+        })
+        .collect()
+}
+
+/// A share as shown, « s » when there is none.
+fn shown_share(value: Option<Decimal>) -> Shown {
+    value.map_or_else(Shown::secret, |value| Shown::value(value, Unit::Percent))
+}
+
+/// The bars of one series of shares.
+fn share_series(name: String, shares: impl Iterator<Item = Option<Decimal>>) -> Series {
+    let mut series = Series {
+        name,
+        values: Vec::new(),
+        labels: Vec::new(),
+    };
+    for share in shares {
+        series.values.push(share.and_then(|value| value.to_f64()));
+        series.labels.push(shown_share(share).text);
     }
+    series
+}
+
+/// The network's requesters beside the census population by age band: a table and its
+/// chart.
+fn age_comparison(builder: &mut Builder, vintage: i32) {
+    let year = builder.context.year;
+    let modalities = age_modalities(builder);
+    let shares = age_shares(builder, vintage, &modalities);
+    let rows = modalities
+        .iter()
+        .zip(&shares)
+        .map(|(modality, (request, population))| {
+            vec![
+                Shown::text(modality.clone()),
+                shown_share(*request),
+                shown_share(*population),
+            ]
+        })
+        .collect();
     builder.table(Some(Table {
         id: "profil-population".to_string(),
         title: format!("Âge des demandeurs et de la population – réseau, {year}"),
@@ -182,9 +216,17 @@ fn profile_chart(builder: &mut Builder, vintage: i32) {
             "Part des demandes (%)".to_string(),
             format!("Part de la population {vintage} (%)"),
         ],
-        rows: rows_table,
+        rows,
         note: Some("Population : tranches du recensement (POP T0) ; la première tranche ne compte que les 15 ans ou plus.".to_string()),
     }));
+    let requests = share_series(
+        "Demandeurs (%)".to_string(),
+        shares.iter().map(|(request, _)| *request),
+    );
+    let population = share_series(
+        format!("Population {vintage} (%)"),
+        shares.iter().map(|(_, population)| *population),
+    );
     let description = modalities
         .iter()
         .zip(requests.labels.iter().zip(&population.labels))
