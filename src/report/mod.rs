@@ -194,7 +194,7 @@ fn render_files(context: &Context) -> Result<Vec<OutputFile>, ReportError> {
         },
         OutputFile {
             path: PathBuf::from("indicateurs.csv"),
-            bytes: csv::render(context),
+            bytes: csv::render(context)?,
         },
         OutputFile {
             path: PathBuf::from("tableaux.xlsx"),
