@@ -5,7 +5,7 @@
 
 use crate::check::{check_across_files, CheckedSheet, Checker, SheetOutcome};
 use crate::diagnostic::{Code, Diagnostic, Location, Severity};
-use crate::network::{parse_network, Network};
+use crate::network::{parse_network_shown_as, Network};
 use crate::read::{read_bounded, read_file_within, SourceFormat};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -392,14 +392,10 @@ fn load_network(
             return None;
         }
     };
-    match parse_network(&text) {
+    match parse_network_shown_as(&text, shown) {
         Ok(network) => Some((network, text)),
         Err(problems) => {
-            diagnostics.extend(
-                problems
-                    .into_iter()
-                    .map(|problem| problem.into_diagnostic(shown)),
-            );
+            diagnostics.extend(problems);
             None
         }
     }

@@ -116,10 +116,11 @@ impl Network {
 #[cfg(test)]
 mod tests {
     use super::super::fixtures::date;
+    use super::super::parse_network;
     use super::super::reader::Places;
     use super::super::rules::check;
-    use super::super::{parse_network, NetworkProblem};
     use super::*;
+    use crate::diagnostic::Diagnostic;
 
     #[test]
     fn default_network_passes_its_own_checks() {
@@ -128,7 +129,7 @@ mod tests {
         assert_eq!(network.membres.len(), 6);
         assert_eq!(
             check(&network, &Places::default()),
-            Vec::<NetworkProblem>::new()
+            Vec::<Diagnostic>::new()
         );
         assert_eq!(network.budget(2014), Some(Decimal::new(400_000, 2)));
         assert_eq!(network.budget(2026), Some(Decimal::new(400_000, 2)));

@@ -3,7 +3,8 @@
 
 use chrono::NaiveDate;
 
-use super::{parse_network, NetworkProblem};
+use super::parse_network;
+use crate::diagnostic::Diagnostic;
 
 /// Two members, one of which leaves (lines 1 to 12, which the tests count on).
 pub(super) const TWO_MEMBERS: &str = r#"porteur = "44015"
@@ -41,7 +42,7 @@ pub(super) fn date(year: i32, month: u32, day: u32) -> NaiveDate {
 }
 
 /// The problems of `text`, which must not read as a network.
-pub(super) fn problems(text: &str) -> Vec<NetworkProblem> {
+pub(super) fn problems(text: &str) -> Vec<Diagnostic> {
     match parse_network(text) {
         Ok(network) => panic!("expected problems, got {network:?}"),
         Err(problems) => problems,
@@ -49,7 +50,7 @@ pub(super) fn problems(text: &str) -> Vec<NetworkProblem> {
 }
 
 /// The single problem of `text`, which must have exactly one.
-pub(super) fn single_problem(text: &str) -> NetworkProblem {
+pub(super) fn single_problem(text: &str) -> Diagnostic {
     let mut problems = problems(text);
     assert_eq!(problems.len(), 1, "{problems:#?}");
     problems.remove(0)

@@ -11,6 +11,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::diagnostic::Diagnostic;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -23,7 +24,6 @@ mod problem;
 mod reader;
 mod rules;
 
-pub use problem::NetworkProblem;
 use reader::{syntax_problem, Reader};
 use rules::check;
 
@@ -252,7 +252,7 @@ fn serialize_optional_date<S: serde::Serializer>(
 
 /// Reads `reseau.toml` and checks it, returning every problem found (sorted by line), not
 /// only the first.
-pub fn parse_network(text: &str) -> Result<Network, Vec<NetworkProblem>> {
+pub fn parse_network(text: &str) -> Result<Network, Vec<Diagnostic>> {
     let root = match DeTable::parse(text) {
         Ok(root) => root,
         Err(error) => return Err(vec![syntax_problem(text, &error)]),
@@ -265,9 +265,20 @@ pub fn parse_network(text: &str) -> Result<Network, Vec<NetworkProblem>> {
         Ok(network)
     } else {
         // A stable sort keeps problems of one line in the order they were found.
-        problems.sort_by_key(|problem| problem.line);
+        problems.sort_by_key(|problem| problem.location.row);
         Err(problems)
     }
+}
+
+/// [`parse_network`], with every diagnostic placed in the file as the user named it
+/// (`shown`) rather than as [`NETWORK_FILE`].
+pub fn parse_network_shown_as(text: &str, shown: &str) -> Result<Network, Vec<Diagnostic>> {
+    parse_network(text).map_err(|mut problems| {
+        for problem in &mut problems {
+            problem.location.file = shown.to_string();
+        }
+        problems
+    })
 }
 
 /// Fewest values behind a published median, when `reseau.toml` does not say.
@@ -402,7 +413,10 @@ annee = 2024
 montant = 12.5
 "#;
         let problems = problems(text);
-        let lines: Vec<_> = problems.iter().map(|problem| problem.line).collect();
+        let lines: Vec<_> = problems
+            .iter()
+            .map(|problem| problem.location.row)
+            .collect();
         assert_eq!(
             lines,
             vec![Some(1), Some(2), Some(5), Some(8), Some(12)],

@@ -1,73 +1,37 @@
-//! One mistake found in `reseau.toml`, with its line, key and a hint in French, and the
-//! helpers the checks use to write one.
+//! A mistake found in `reseau.toml`, as the one [`Diagnostic`] model has it (code E040, its
+//! line, key and a hint in French), and the helpers the reader and the rules use to write one.
 
-use std::fmt;
+use crate::diagnostic::{Code, Diagnostic, Location};
 
-use serde::Serialize;
+use super::NETWORK_FILE;
 
-/// One problem found in `reseau.toml`. Messages and hints are in French, written for a
-/// non-developer coordinator.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct NetworkProblem {
-    /// 1-based line in the file, when the problem has a place.
-    pub line: Option<usize>,
-    /// Path of the key concerned, e.g. `membres[2].code` (indices start at 0, in file order).
-    pub key: Option<String>,
-    /// The value as written, when relevant.
-    pub value: Option<String>,
-    /// What is wrong.
-    pub message: String,
-    /// What to do about it.
-    pub hint: String,
+/// A mistake of `reseau.toml` as a diagnostic (E040), at its line and key (e.g.
+/// `membres[2].code`, indices from 0 in file order), with the value as written when
+/// relevant. [`super::parse_network_shown_as`] names the file as the user did.
+pub(super) fn network_problem(
+    line: Option<usize>,
+    key: Option<String>,
+    value: Option<String>,
+    message: String,
+    hint: String,
+) -> Diagnostic {
+    let mut location = Location::file(NETWORK_FILE);
+    location.row = line.and_then(|line| u32::try_from(line).ok());
+    location.field = key;
+    let mut diagnostic = Diagnostic::new(Code::E040, location, message).hint(hint);
+    diagnostic.value = value;
+    diagnostic
 }
 
-impl NetworkProblem {
-    /// The problem as a diagnostic (E040) of `reseau.toml`, shown as `shown`, at its line
-    /// and key: the one conversion, for every command that reads the network.
-    pub fn into_diagnostic(self, shown: &str) -> crate::diagnostic::Diagnostic {
-        use crate::diagnostic::{Code, Diagnostic, Location};
-        let mut location = Location::file(shown);
-        location.row = self.line.and_then(|line| u32::try_from(line).ok());
-        location.field = self.key;
-        let mut diagnostic = Diagnostic::new(Code::E040, location, self.message).hint(self.hint);
-        diagnostic.value = self.value;
-        diagnostic
-    }
-}
-
-impl fmt::Display for NetworkProblem {
-    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.line {
-            Some(line) => write!(formatter, "ligne {line}")?,
-            None => write!(formatter, "fichier")?,
-        }
-        if let Some(key) = &self.key {
-            write!(formatter, ", {key}")?;
-        }
-        write!(formatter, " : {}", self.message)?;
-        if !self.hint.is_empty() {
-            write!(formatter, " ({})", self.hint)?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for NetworkProblem {}
-
+/// [`network_problem`] for a problem that has a key, as the rules' problems all do.
 pub(super) fn problem(
     line: Option<usize>,
     key: String,
     value: Option<String>,
     message: String,
     hint: String,
-) -> NetworkProblem {
-    NetworkProblem {
-        line,
-        key: Some(key),
-        value,
-        message,
-        hint,
-    }
+) -> Diagnostic {
+    network_problem(line, Some(key), value, message, hint)
 }
 
 pub(super) fn line_note(line: Option<usize>) -> String {
@@ -78,11 +42,27 @@ pub(super) fn line_note(line: Option<usize>) -> String {
 #[cfg(test)]
 mod tests {
     use super::super::fixtures::{single_problem, TWO_MEMBERS};
+    use crate::diagnostic::{Code, Severity};
 
     #[test]
-    fn problem_displays_its_line_key_and_hint() {
+    fn a_problem_is_an_e040_error_of_reseau_toml_at_its_line_and_key() {
         let problem = single_problem(&format!("seuil_secret = 2\n{TWO_MEMBERS}"));
-        let shown = problem.to_string();
-        assert!(shown.starts_with("ligne 1, seuil_secret : "), "{shown}");
+        assert_eq!(problem.code, Code::E040);
+        assert_eq!(problem.severity, Severity::Error);
+        assert_eq!(problem.location.file, "reseau.toml");
+        assert_eq!(problem.location.row, Some(1));
+        assert_eq!(problem.location.field.as_deref(), Some("seuil_secret"));
+        assert!(problem.hint.is_some_and(|hint| !hint.is_empty()));
+    }
+
+    #[test]
+    fn the_file_is_named_as_the_user_did() {
+        let problems =
+            super::super::parse_network_shown_as("seuil_secret = 2\n", "blain/reseau.toml")
+                .expect_err("no member");
+        assert!(!problems.is_empty());
+        assert!(problems
+            .iter()
+            .all(|problem| problem.location.file == "blain/reseau.toml"));
     }
 }

@@ -10,10 +10,12 @@ use rust_decimal::Decimal;
 use toml::de::{DeString, DeTable, DeValue};
 use toml::Spanned;
 
+use super::problem::network_problem;
 use super::{
-    Budget, Convention, Journee, Member, Network, NetworkProblem, Population, PopulationKey,
-    PopulationVintage, DEFAULT_MEDIAN_MINIMUM,
+    Budget, Convention, Journee, Member, Network, Population, PopulationKey, PopulationVintage,
+    DEFAULT_MEDIAN_MINIMUM,
 };
+use crate::diagnostic::Diagnostic;
 
 const TOP_KEYS: &[&str] = &[
     "nom",
@@ -36,7 +38,7 @@ const JOURNEE_KEYS: &[&str] = &["annee", "date"];
 const VINTAGE_KEYS: &[&str] = &["millesime", "en_vigueur", "source", "valeurs"];
 const POPULATION_KEYS: &[&str] = &["municipale", "totale"];
 
-pub(super) fn syntax_problem(text: &str, error: &toml::de::Error) -> NetworkProblem {
+pub(super) fn syntax_problem(text: &str, error: &toml::de::Error) -> Diagnostic {
     let line = error.span().map(|span| line_at(text, span.start));
     let original = error.message().trim();
     let translations = [
@@ -95,13 +97,13 @@ pub(super) fn syntax_problem(text: &str, error: &toml::de::Error) -> NetworkProb
                 .to_string(),
         };
     }
-    NetworkProblem {
+    network_problem(
         line,
-        key: None,
-        value: None,
-        message: format!("syntaxe TOML invalide : {french}"),
+        None,
+        None,
+        format!("syntaxe TOML invalide : {french}"),
         hint,
-    }
+    )
 }
 
 /// 1-based line of a byte offset; offsets past the end count as the last line.
@@ -208,7 +210,7 @@ impl<'a, 'i> Scope<'a, 'i> {
 pub(super) struct Reader<'t> {
     text: &'t str,
     /// Every problem found so far, in the order found.
-    pub(super) problems: Vec<NetworkProblem>,
+    pub(super) problems: Vec<Diagnostic>,
 }
 
 impl<'t> Reader<'t> {
@@ -228,13 +230,8 @@ impl<'t> Reader<'t> {
         message: String,
         hint: String,
     ) {
-        self.problems.push(NetworkProblem {
-            line,
-            key,
-            value,
-            message,
-            hint,
-        });
+        self.problems
+            .push(network_problem(line, key, value, message, hint));
     }
 
     fn line_of<T>(&self, spanned: &Spanned<T>) -> usize {
@@ -1132,44 +1129,75 @@ journees = [{ annee = 2024, date = "2024-11-15" }]
     #[test]
     fn syntax_error_gives_one_problem_with_its_line() {
         let problem = single_problem("porteur = \"44015\"\nnom = \"Blain\n\n[[membres]]\n");
-        assert_eq!(problem.line, Some(2));
+        assert_eq!(problem.location.row, Some(2));
         assert!(
             problem.message.starts_with("syntaxe TOML invalide : "),
             "{problem:?}"
         );
-        assert!(problem.hint.contains("autour de la ligne 2"), "{problem:?}");
+        assert!(
+            problem
+                .hint
+                .as_deref()
+                .unwrap_or_default()
+                .contains("autour de la ligne 2"),
+            "{problem:?}"
+        );
 
         let problem = single_problem("porteur = \"44015\"\nporteur = \"44023\"\n");
-        assert_eq!(problem.line, Some(2));
+        assert_eq!(problem.location.row, Some(2));
         assert!(problem.message.contains("deux fois"), "{problem:?}");
     }
 
     #[test]
     fn unknown_top_level_key_suggests_the_closest() {
         let problem = single_problem(&format!("seuil_secre = 4\n{TWO_MEMBERS}"));
-        assert_eq!(problem.line, Some(1));
-        assert_eq!(problem.key.as_deref(), Some("seuil_secre"));
+        assert_eq!(problem.location.row, Some(1));
+        assert_eq!(problem.location.field.as_deref(), Some("seuil_secre"));
         assert_eq!(problem.value.as_deref(), Some("4"));
         assert!(problem.message.contains("seuil_secre"));
-        assert!(problem.hint.contains("« seuil_secret »"), "{problem:?}");
+        assert!(
+            problem
+                .hint
+                .as_deref()
+                .unwrap_or_default()
+                .contains("« seuil_secret »"),
+            "{problem:?}"
+        );
     }
 
     #[test]
     fn accented_member_key_suggests_the_plain_one_without_a_second_problem() {
         let text = "porteur = \"44015\"\n[[membres]]\ncode = \"44015\"\nnom = \"Blain\"\n\"adhésion\" = 2014-01-01\n";
         let problem = single_problem(text);
-        assert_eq!(problem.line, Some(5));
-        assert_eq!(problem.key.as_deref(), Some("membres[0].adhésion"));
-        assert!(problem.hint.contains("« adhesion »"), "{problem:?}");
+        assert_eq!(problem.location.row, Some(5));
+        assert_eq!(
+            problem.location.field.as_deref(),
+            Some("membres[0].adhésion")
+        );
+        assert!(
+            problem
+                .hint
+                .as_deref()
+                .unwrap_or_default()
+                .contains("« adhesion »"),
+            "{problem:?}"
+        );
 
         // Unquoted, an accented key is a TOML syntax error: the hint still names the key.
         let problem = single_problem(&text.replace("\"adhésion\"", "adhésion"));
-        assert_eq!(problem.line, Some(5));
+        assert_eq!(problem.location.row, Some(5));
         assert!(
             problem.message.starts_with("syntaxe TOML invalide"),
             "{problem:?}"
         );
-        assert!(problem.hint.contains("« adhesion »"), "{problem:?}");
+        assert!(
+            problem
+                .hint
+                .as_deref()
+                .unwrap_or_default()
+                .contains("« adhesion »"),
+            "{problem:?}"
+        );
     }
 
     #[test]
@@ -1177,38 +1205,65 @@ journees = [{ annee = 2024, date = "2024-11-15" }]
         let problem = single_problem(&with(
             "[[budgets]]\nannee = 2024\nmontant = \"1\"\ncouleur = \"bleu\"\n",
         ));
-        assert_eq!(problem.line, Some(16));
-        assert_eq!(problem.key.as_deref(), Some("budgets[0].couleur"));
-        assert!(problem.hint.contains("annee, montant"), "{problem:?}");
+        assert_eq!(problem.location.row, Some(16));
+        assert_eq!(
+            problem.location.field.as_deref(),
+            Some("budgets[0].couleur")
+        );
+        assert!(
+            problem
+                .hint
+                .as_deref()
+                .unwrap_or_default()
+                .contains("annee, montant"),
+            "{problem:?}"
+        );
     }
 
     #[test]
     fn missing_required_member_key_points_at_the_block() {
         let text = "porteur = \"44015\"\n[[membres]]\ncode = \"44015\"\nnom = \"Blain\"\n";
         let problem = single_problem(text);
-        assert_eq!(problem.line, Some(2));
-        assert_eq!(problem.key.as_deref(), Some("membres[0].adhesion"));
+        assert_eq!(problem.location.row, Some(2));
+        assert_eq!(
+            problem.location.field.as_deref(),
+            Some("membres[0].adhesion")
+        );
     }
 
     #[test]
     fn wrong_type_is_reported() {
         let problem = single_problem(&format!("seuil_secret = \"cinq\"\n{TWO_MEMBERS}"));
-        assert_eq!(problem.line, Some(1));
-        assert_eq!(problem.key.as_deref(), Some("seuil_secret"));
+        assert_eq!(problem.location.row, Some(1));
+        assert_eq!(problem.location.field.as_deref(), Some("seuil_secret"));
         assert_eq!(problem.value.as_deref(), Some("\"cinq\""));
         assert!(problem.message.contains("nombre entier"), "{problem:?}");
 
         let problem = single_problem("porteur = 44015\n[[membres]]\ncode = \"44015\"\nnom = \"Blain\"\nadhesion = 2014-01-01\n");
-        assert_eq!(problem.line, Some(1));
-        assert!(problem.hint.contains("porteur = \"44015\""), "{problem:?}");
+        assert_eq!(problem.location.row, Some(1));
+        assert!(
+            problem
+                .hint
+                .as_deref()
+                .unwrap_or_default()
+                .contains("porteur = \"44015\""),
+            "{problem:?}"
+        );
     }
 
     #[test]
     fn single_bracket_table_for_a_list_is_explained() {
         let text = "porteur = \"44015\"\n[membres]\ncode = \"44015\"\nnom = \"Blain\"\nadhesion = 2014-01-01\n";
         let problem = single_problem(text);
-        assert_eq!(problem.line, Some(2));
-        assert!(problem.hint.contains("[[membres]]"), "{problem:?}");
+        assert_eq!(problem.location.row, Some(2));
+        assert!(
+            problem
+                .hint
+                .as_deref()
+                .unwrap_or_default()
+                .contains("[[membres]]"),
+            "{problem:?}"
+        );
     }
 
     #[test]
@@ -1216,23 +1271,37 @@ journees = [{ annee = 2024, date = "2024-11-15" }]
         let problems = problems("nom = \"x\"\n");
         let keys: Vec<_> = problems
             .iter()
-            .map(|problem| problem.key.as_deref())
+            .map(|problem| problem.location.field.as_deref())
             .collect();
         assert_eq!(keys, vec![Some("membres"), Some("porteur")]);
         let problem = single_problem("porteur = \"44015\"\nmembres = []\n");
-        assert_eq!(problem.line, Some(2));
+        assert_eq!(problem.location.row, Some(2));
     }
 
     #[test]
     fn float_budget_asks_for_a_quoted_amount() {
         let problem = single_problem(&with("[[budgets]]\nannee = 2024\nmontant = 4000.5\n"));
-        assert_eq!(problem.line, Some(15));
+        assert_eq!(problem.location.row, Some(15));
         assert_eq!(problem.value.as_deref(), Some("4000.5"));
-        assert!(problem.hint.contains("\"4000.50\""), "{problem:?}");
+        assert!(
+            problem
+                .hint
+                .as_deref()
+                .unwrap_or_default()
+                .contains("\"4000.50\""),
+            "{problem:?}"
+        );
         let problem = single_problem(&with(
             "[[budgets]]\nannee = 2024\nmontant = \"4 000,50 €\"\n",
         ));
-        assert!(problem.hint.contains("\"4000.50\""), "{problem:?}");
+        assert!(
+            problem
+                .hint
+                .as_deref()
+                .unwrap_or_default()
+                .contains("\"4000.50\""),
+            "{problem:?}"
+        );
         let problem = single_problem(&with("[[budgets]]\nannee = 2024\nmontant = \"4000.555\"\n"));
         assert!(problem.message.contains("deux décimales"), "{problem:?}");
     }
@@ -1240,12 +1309,26 @@ journees = [{ annee = 2024, date = "2024-11-15" }]
     #[test]
     fn french_date_in_a_string_gets_its_iso_form_as_hint() {
         let problem = single_problem(&with("[[journees]]\nannee = 2024\ndate = \"15/11/2024\"\n"));
-        assert_eq!(problem.line, Some(15));
-        assert!(problem.hint.contains("2024-11-15"), "{problem:?}");
+        assert_eq!(problem.location.row, Some(15));
+        assert!(
+            problem
+                .hint
+                .as_deref()
+                .unwrap_or_default()
+                .contains("2024-11-15"),
+            "{problem:?}"
+        );
         let problem = single_problem(&with(
             "[[journees]]\nannee = 2024\ndate = 2024-11-15T10:00:00\n",
         ));
-        assert!(problem.hint.contains("date = 2024-11-15"), "{problem:?}");
+        assert!(
+            problem
+                .hint
+                .as_deref()
+                .unwrap_or_default()
+                .contains("date = 2024-11-15"),
+            "{problem:?}"
+        );
     }
 
     #[test]

@@ -4,14 +4,15 @@
 //! on a [`Network`] value, so the built-in network obeys them as a file does; the places
 //! kept by the reader only add lines to the problems.
 
+use crate::diagnostic::Diagnostic;
 use std::collections::BTreeMap;
 
 use super::problem::{line_note, problem};
 use super::reader::{Place, Places};
-use super::{Network, NetworkProblem, PopulationVintage, DEFAULT_MEDIAN_MINIMUM};
+use super::{Network, PopulationVintage, DEFAULT_MEDIAN_MINIMUM};
 
 /// The rules between values. Works on any network; `places` only adds lines.
-pub(super) fn check(network: &Network, places: &Places) -> Vec<NetworkProblem> {
+pub(super) fn check(network: &Network, places: &Places) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     let top_line = |key: &str| places.top.get(key).copied();
 
@@ -107,7 +108,7 @@ pub(super) fn check(network: &Network, places: &Places) -> Vec<NetworkProblem> {
     problems
 }
 
-fn check_members(network: &Network, places: &Places, problems: &mut Vec<NetworkProblem>) {
+fn check_members(network: &Network, places: &Places, problems: &mut Vec<Diagnostic>) {
     let mut first_by_code: BTreeMap<&str, Place> = BTreeMap::new();
     for (index, member) in network.membres.iter().enumerate() {
         let place = place_of(&places.membres, index);
@@ -158,7 +159,7 @@ fn check_members(network: &Network, places: &Places, problems: &mut Vec<NetworkP
     }
 }
 
-fn check_conventions(network: &Network, places: &Places, problems: &mut Vec<NetworkProblem>) {
+fn check_conventions(network: &Network, places: &Places, problems: &mut Vec<Diagnostic>) {
     for (index, convention) in network.conventions.iter().enumerate() {
         let place = place_of(&places.conventions, index);
         if convention.fin < convention.debut {
@@ -203,11 +204,7 @@ fn check_conventions(network: &Network, places: &Places, problems: &mut Vec<Netw
     }
 }
 
-fn check_budgets_and_journees(
-    network: &Network,
-    places: &Places,
-    problems: &mut Vec<NetworkProblem>,
-) {
+fn check_budgets_and_journees(network: &Network, places: &Places, problems: &mut Vec<Diagnostic>) {
     let mut budget_years: BTreeMap<i32, Place> = BTreeMap::new();
     for (index, budget) in network.budgets.iter().enumerate() {
         let place = place_of(&places.budgets, index);
@@ -290,7 +287,7 @@ fn check_populations(
     places: &Places,
     known_codes: &BTreeMap<&str, &str>,
     codes_hint: &str,
-    problems: &mut Vec<NetworkProblem>,
+    problems: &mut Vec<Diagnostic>,
 ) {
     let vintages = &network.populations;
     for (index, vintage) in vintages.iter().enumerate() {
@@ -315,7 +312,7 @@ fn check_against_earlier_vintages(
     place: &Place,
     earlier_vintages: &[PopulationVintage],
     places: &Places,
-    problems: &mut Vec<NetworkProblem>,
+    problems: &mut Vec<Diagnostic>,
 ) {
     for (earlier_index, earlier) in earlier_vintages.iter().enumerate() {
         let earlier_place = place_of(&places.populations, earlier_index);
@@ -368,7 +365,7 @@ fn check_vintage_values(
     value_places: Option<&BTreeMap<String, Place>>,
     known_codes: &BTreeMap<&str, &str>,
     codes_hint: &str,
-    problems: &mut Vec<NetworkProblem>,
+    problems: &mut Vec<Diagnostic>,
 ) {
     let valeurs_key = item_key("populations", place, Some("valeurs"));
     for (code, population) in &vintage.valeurs {
@@ -432,7 +429,7 @@ fn check_missing_populations(
     network: &Network,
     vintage: &PopulationVintage,
     place: &Place,
-    problems: &mut Vec<NetworkProblem>,
+    problems: &mut Vec<Diagnostic>,
 ) {
     let vintages = &network.populations;
     let superseded_same_day = vintages
@@ -501,10 +498,10 @@ mod tests {
     #[test]
     fn threshold_below_three_is_refused() {
         let problem = single_problem(&format!("seuil_secret = 2\n{TWO_MEMBERS}"));
-        assert_eq!(problem.line, Some(1));
+        assert_eq!(problem.location.row, Some(1));
         assert!(problem.message.contains("jamais sous 3"), "{problem:?}");
         let problem = single_problem(&format!("seuil_secret = -1\n{TWO_MEMBERS}"));
-        assert_eq!(problem.line, Some(1));
+        assert_eq!(problem.location.row, Some(1));
         assert!(problem.message.contains("jamais sous 3"), "{problem:?}");
         assert!(parse_network(&format!("seuil_secret = 3\n{TWO_MEMBERS}")).is_ok());
     }
@@ -523,22 +520,35 @@ mod tests {
         let problem = single_problem(&format!(
             "seuil_secret = 5\nintervalle_protection = 4\n{TWO_MEMBERS}"
         ));
-        assert_eq!(problem.key.as_deref(), Some("intervalle_protection"));
-        assert_eq!(problem.line, Some(2));
+        assert_eq!(
+            problem.location.field.as_deref(),
+            Some("intervalle_protection")
+        );
+        assert_eq!(problem.location.row, Some(2));
         let problem = single_problem(&format!("effectif_minimum_mediane = 1\n{TWO_MEMBERS}"));
-        assert_eq!(problem.key.as_deref(), Some("effectif_minimum_mediane"));
+        assert_eq!(
+            problem.location.field.as_deref(),
+            Some("effectif_minimum_mediane")
+        );
         let problem = single_problem(&format!("intervalle_protection = -2\n{TWO_MEMBERS}"));
-        assert_eq!(problem.key.as_deref(), Some("intervalle_protection"));
+        assert_eq!(
+            problem.location.field.as_deref(),
+            Some("intervalle_protection")
+        );
     }
 
     #[test]
     fn porteur_must_be_a_member() {
         let text = TWO_MEMBERS.replace("porteur = \"44015\"", "porteur = \"44999\"");
         let problem = single_problem(&text);
-        assert_eq!(problem.line, Some(1));
+        assert_eq!(problem.location.row, Some(1));
         assert_eq!(problem.value.as_deref(), Some("44999"));
         assert!(
-            problem.hint.contains("44015 (Blain), 44023 (Bouvron)"),
+            problem
+                .hint
+                .as_deref()
+                .unwrap_or_default()
+                .contains("44015 (Blain), 44023 (Bouvron)"),
             "{problem:?}"
         );
     }
@@ -546,10 +556,10 @@ mod tests {
     #[test]
     fn member_code_must_look_like_an_insee_code() {
         let problem = single_problem(&TWO_MEMBERS.replace("\"44023\"", "\"4402\""));
-        assert_eq!(problem.line, Some(9));
-        assert_eq!(problem.key.as_deref(), Some("membres[1].code"));
+        assert_eq!(problem.location.row, Some(9));
+        assert_eq!(problem.location.field.as_deref(), Some("membres[1].code"));
         let problem = single_problem(&TWO_MEMBERS.replace("\"44023\"", "\"44130 \"x"));
-        assert_eq!(problem.line, Some(9));
+        assert_eq!(problem.location.row, Some(9));
         assert!(parse_network(&TWO_MEMBERS.replace("\"44023\"", "\"2A004\"")).is_ok());
         assert!(parse_network(&TWO_MEMBERS.replace("\"44023\"", "\"2C004\"")).is_err());
     }
@@ -557,16 +567,23 @@ mod tests {
     #[test]
     fn duplicate_member_code_is_reported_on_the_second() {
         let problem = single_problem(&TWO_MEMBERS.replace("\"44023\"", "\"44015\""));
-        assert_eq!(problem.line, Some(9));
-        assert!(problem.hint.contains("ligne 4"), "{problem:?}");
+        assert_eq!(problem.location.row, Some(9));
+        assert!(
+            problem
+                .hint
+                .as_deref()
+                .unwrap_or_default()
+                .contains("ligne 4"),
+            "{problem:?}"
+        );
     }
 
     #[test]
     fn sortie_before_adhesion_is_reported() {
         let problem =
             single_problem(&TWO_MEMBERS.replace("sortie = 2024-09-30", "sortie = 2013-09-30"));
-        assert_eq!(problem.line, Some(12));
-        assert_eq!(problem.key.as_deref(), Some("membres[1].sortie"));
+        assert_eq!(problem.location.row, Some(12));
+        assert_eq!(problem.location.field.as_deref(), Some("membres[1].sortie"));
     }
 
     #[test]
@@ -578,10 +595,17 @@ mod tests {
         );
         let problems = problems(&text);
         assert_eq!(problems.len(), 2, "{problems:#?}");
-        assert_eq!(problems[0].line, Some(18));
+        assert_eq!(problems[0].location.row, Some(18));
         assert!(problems[0].message.contains("chevauche"), "{problems:?}");
-        assert!(problems[0].hint.contains("ligne 13"), "{problems:?}");
-        assert_eq!(problems[1].line, Some(23));
+        assert!(
+            problems[0]
+                .hint
+                .as_deref()
+                .unwrap_or_default()
+                .contains("ligne 13"),
+            "{problems:?}"
+        );
+        assert_eq!(problems[1].location.row, Some(23));
         assert!(problems[1].message.contains("avant d'avoir commencé"));
         let consecutive = with(
             "[[conventions]]\ndebut = 2014-01-01\nfin = 2016-12-31\n\
@@ -599,26 +623,35 @@ mod tests {
              [[journees]]\nannee = 2024\ndate = 2024-11-22\n",
         );
         let problems = problems(&text);
-        let lines: Vec<_> = problems.iter().map(|problem| problem.line).collect();
+        let lines: Vec<_> = problems
+            .iter()
+            .map(|problem| problem.location.row)
+            .collect();
         assert_eq!(lines, vec![Some(17), Some(23)], "{problems:#?}");
-        assert_eq!(problems[0].key.as_deref(), Some("budgets[1].annee"));
-        assert_eq!(problems[1].key.as_deref(), Some("journees[1].annee"));
+        assert_eq!(
+            problems[0].location.field.as_deref(),
+            Some("budgets[1].annee")
+        );
+        assert_eq!(
+            problems[1].location.field.as_deref(),
+            Some("journees[1].annee")
+        );
     }
 
     #[test]
     fn negative_budget_is_refused() {
         let problem = single_problem(&with("[[budgets]]\nannee = 2024\nmontant = \"-4000.00\"\n"));
-        assert_eq!(problem.line, Some(15));
+        assert_eq!(problem.location.row, Some(15));
         assert!(problem.message.contains("négatif"), "{problem:?}");
         let problem = single_problem(&with("[[budgets]]\nannee = 2024\nmontant = -4000\n"));
-        assert_eq!(problem.line, Some(15));
+        assert_eq!(problem.location.row, Some(15));
     }
 
     #[test]
     fn duplicate_millesime_is_reported() {
         let text = with(&TWO_VINTAGES.replace("millesime = 2021", "millesime = 2018"));
         let problems = problems(&text);
-        assert_eq!(problems[0].line, Some(21), "{problems:#?}");
+        assert_eq!(problems[0].location.row, Some(21), "{problems:#?}");
         assert!(problems[0].message.contains("deux fois"));
     }
 
@@ -630,14 +663,21 @@ mod tests {
             1,
         ));
         let problem = single_problem(&text);
-        assert_eq!(problem.line, Some(18));
-        assert_eq!(problem.key.as_deref(), Some("populations[0].valeurs.44999"));
+        assert_eq!(problem.location.row, Some(18));
+        assert_eq!(
+            problem.location.field.as_deref(),
+            Some("populations[0].valeurs.44999")
+        );
         assert_eq!(
             problem.message,
             "le code « 44999 » n'est pas celui d'un membre du réseau"
         );
         assert!(
-            problem.hint.starts_with("codes des membres : 44015"),
+            problem
+                .hint
+                .as_deref()
+                .unwrap_or_default()
+                .starts_with("codes des membres : 44015"),
             "{problem:?}"
         );
     }
@@ -650,11 +690,18 @@ mod tests {
             1,
         ));
         let problem = single_problem(&text);
-        assert_eq!(problem.line, Some(18));
-        assert_eq!(problem.key.as_deref(), Some("populations[0].valeurs.44023"));
+        assert_eq!(problem.location.row, Some(18));
+        assert_eq!(
+            problem.location.field.as_deref(),
+            Some("populations[0].valeurs.44023")
+        );
         assert!(problem.message.contains("Bouvron (44023)"), "{problem:?}");
         assert!(
-            problem.hint.contains("du 2021-01-01 au 2023-12-31"),
+            problem
+                .hint
+                .as_deref()
+                .unwrap_or_default()
+                .contains("du 2021-01-01 au 2023-12-31"),
             "{problem:?}"
         );
     }
@@ -667,9 +714,16 @@ mod tests {
         assert!(parse_network(&text).is_ok());
         let still_there = text.replace("sortie = 2023-12-31", "sortie = 2024-01-01");
         let problem = single_problem(&still_there);
-        assert_eq!(problem.key.as_deref(), Some("populations[1].valeurs.44023"));
+        assert_eq!(
+            problem.location.field.as_deref(),
+            Some("populations[1].valeurs.44023")
+        );
         assert!(
-            problem.hint.contains("à partir du 2024-01-01"),
+            problem
+                .hint
+                .as_deref()
+                .unwrap_or_default()
+                .contains("à partir du 2024-01-01"),
             "{problem:?}"
         );
     }
@@ -681,9 +735,9 @@ mod tests {
             "{ municipale = 10412, totale = 10187 }",
         ));
         let problem = single_problem(&text);
-        assert_eq!(problem.line, Some(24));
+        assert_eq!(problem.location.row, Some(24));
         assert_eq!(
-            problem.key.as_deref(),
+            problem.location.field.as_deref(),
             Some("populations[1].valeurs.44015.municipale")
         );
     }
@@ -693,7 +747,7 @@ mod tests {
         let text =
             with(&TWO_VINTAGES.replace("en_vigueur = 2024-01-01", "en_vigueur = 2020-01-01"));
         let problems = problems(&text);
-        assert_eq!(problems[0].line, Some(22), "{problems:#?}");
+        assert_eq!(problems[0].location.row, Some(22), "{problems:#?}");
         assert!(problems[0]
             .message
             .contains("après le millésime plus récent"));
@@ -705,6 +759,6 @@ mod tests {
             with(TWO_VINTAGES).replace("adhesion = 2014-01-01\n\n", "adhesion = 2014-13-01\n\n");
         let problems = problems(&text);
         assert_eq!(problems.len(), 1, "{problems:#?}");
-        assert_eq!(problems[0].line, Some(6));
+        assert_eq!(problems[0].location.row, Some(6));
     }
 }

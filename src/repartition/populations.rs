@@ -193,11 +193,11 @@ fn find_table(sheets: &[RawSheet]) -> Option<(&RawSheet, usize, Columns)> {
     (!tables.is_empty()).then(|| tables.swap_remove(best))
 }
 
-fn to_diagnostics(shown: &str, problems: Vec<crate::network::NetworkProblem>) -> Vec<Diagnostic> {
+fn to_diagnostics(shown: &str, mut problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    for problem in &mut problems {
+        problem.location.file = shown.to_string();
+    }
     problems
-        .into_iter()
-        .map(|problem| problem.into_diagnostic(shown))
-        .collect()
 }
 
 /// The members that need a population in a vintage coming into force on `en_vigueur`: all
