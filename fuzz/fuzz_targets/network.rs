@@ -8,7 +8,7 @@ fuzz_target!(|data: &[u8]| {
     let text = observatoire::read::decode_text(data);
     if let Ok(network) = observatoire::network::parse_network(&text) {
         for vintage in &network.populations {
-            for member in &network.membres {
+            for member in &network.members {
                 let _ = network.population_of(vintage, &member.code);
             }
         }

@@ -241,9 +241,9 @@ pub fn nearest<'l>(text: &str, labels: impl IntoIterator<Item = &'l String>) -> 
 impl<'a> Checker<'a> {
     pub fn new(schemas: &'static SchemaSet, network: &'a Network) -> Self {
         let mut communes = HashMap::new();
-        for member in &network.membres {
+        for member in &network.members {
             communes.insert(member.code.clone(), member.code.clone());
-            communes.insert(fold(&member.nom), member.code.clone());
+            communes.insert(fold(&member.name), member.code.clone());
         }
         Checker {
             schemas,
@@ -867,7 +867,7 @@ impl<'a> Checker<'a> {
         };
         let zone = crate::zones::zone_code(text)?;
         let of_a_member = zone == crate::zones::FRANCE
-            || self.network.membres.iter().any(|member| {
+            || self.network.members.iter().any(|member| {
                 crate::zones::department_of(&member.code)
                     .is_some_and(|department| crate::zones::department_zone(department) == zone)
             });
@@ -886,15 +886,15 @@ impl<'a> Checker<'a> {
         }
         let names: Vec<String> = self
             .network
-            .membres
+            .members
             .iter()
-            .map(|member| member.nom.clone())
+            .map(|member| member.name.clone())
             .collect();
         let listed = self
             .network
-            .membres
+            .members
             .iter()
-            .map(|member| format!("{} ({})", member.nom, member.code))
+            .map(|member| format!("{} ({})", member.name, member.code))
             .collect::<Vec<_>>()
             .join(", ");
         let hint = match nearest(&text, &names) {

@@ -184,14 +184,14 @@ fn not_member(
     when: &str,
 ) -> Diagnostic {
     let member = checker.network().member(code);
-    let name = member.map_or(code.to_string(), |member| member.nom.clone());
-    let period = member.map_or(String::new(), |member| match member.sortie {
+    let name = member.map_or(code.to_string(), |member| member.name.clone());
+    let period = member.map_or(String::new(), |member| match member.left {
         Some(end) => format!(
             " (membre du {} au {})",
-            member.adhesion.format("%d/%m/%Y"),
+            member.joined.format("%d/%m/%Y"),
             end.format("%d/%m/%Y")
         ),
-        None => format!(" (membre depuis le {})", member.adhesion.format("%d/%m/%Y")),
+        None => format!(" (membre depuis le {})", member.joined.format("%d/%m/%Y")),
     });
     Diagnostic::new(
         Code::W003,

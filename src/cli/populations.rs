@@ -49,10 +49,8 @@ pub fn exec(options: Options) -> u8 {
                     for (code, nom, population) in added {
                         println!(
                             "  {code} {nom} : municipale {}, totale {}",
-                            french_integer(
-                                i64::try_from(population.municipale).unwrap_or(i64::MAX)
-                            ),
-                            french_integer(i64::try_from(population.totale).unwrap_or(i64::MAX))
+                            french_integer(i64::try_from(population.municipal).unwrap_or(i64::MAX)),
+                            french_integer(i64::try_from(population.total).unwrap_or(i64::MAX))
                         );
                     }
                 }

@@ -362,9 +362,9 @@ pub fn import_context(options: &ContextOptions) -> Result<ContextReport, Context
         );
     }
     let mut members: Vec<(&str, &str)> = network
-        .membres
+        .members
         .iter()
-        .map(|member| (member.code.as_str(), member.nom.as_str()))
+        .map(|member| (member.code.as_str(), member.name.as_str()))
         .collect();
     members.dedup();
     for (code, name) in &members {
@@ -392,7 +392,7 @@ pub fn import_context(options: &ContextOptions) -> Result<ContextReport, Context
             is_reference: false,
         })
         .collect();
-    if let Some(department) = zones::department_of(&network.porteur) {
+    if let Some(department) = zones::department_of(&network.carrier) {
         let communes: Vec<&str> = census
             .communes
             .keys()

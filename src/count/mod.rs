@@ -432,7 +432,7 @@ pub fn count(
         .collect();
     let present: BTreeSet<&String> = sources.keys().map(|(_, commune)| commune).collect();
     let mut communes: Vec<String> = network
-        .membres
+        .members
         .iter()
         .filter(|member| present.contains(&member.code))
         .map(|member| member.code.clone())
@@ -974,7 +974,7 @@ fn add_rates(
             );
         }
     }
-    Some(vintage.millesime)
+    Some(vintage.vintage)
 }
 
 /// Over-representation index: a category's share among requests ÷ its share in the

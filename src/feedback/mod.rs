@@ -204,12 +204,12 @@ fn commune_of(file: &FileSummary, sheets: &[&CheckedSheet], network: &Network) -
     }
     let folded = format!(" {} ", fold(&file.fichier));
     // The longest name first, so that « Le Gâvre » is not taken for another commune.
-    let mut members: Vec<_> = network.membres.iter().collect();
-    members.sort_by_key(|member| std::cmp::Reverse(member.nom.len()));
+    let mut members: Vec<_> = network.members.iter().collect();
+    members.sort_by_key(|member| std::cmp::Reverse(member.name.len()));
     members
         .into_iter()
         .find(|member| {
-            folded.contains(&format!(" {} ", fold(&member.nom)))
+            folded.contains(&format!(" {} ", fold(&member.name)))
                 || folded.contains(&format!(" {} ", member.code))
         })
         .map(|member| member.code.clone())
@@ -267,7 +267,7 @@ pub fn build(verification: &Verification) -> Result<Feedback, FeedbackError> {
             .collect();
         let code = commune_of(file, &sheets, network);
         let folder = match code.as_deref().and_then(|code| network.member(code)) {
-            Some(member) => ccas_folder(&member.code, &member.nom),
+            Some(member) => ccas_folder(&member.code, &member.name),
             None => UNKNOWN_CCAS_FOLDER.to_string(),
         };
         let entry = by_folder
@@ -284,7 +284,7 @@ pub fn build(verification: &Verification) -> Result<Feedback, FeedbackError> {
             commune: code.as_deref().and_then(|code| {
                 network
                     .member(code)
-                    .map(|member| (member.code.clone(), member.nom.clone()))
+                    .map(|member| (member.code.clone(), member.name.clone()))
             }),
             annee: None,
             fichiers: Vec::new(),

@@ -74,7 +74,7 @@ pub fn render(feedback: &CcasFeedback, network: &Network) -> Result<String, Feed
     };
     template
         .render(context! {
-            network_name => network.nom,
+            network_name => network.name,
             commune => feedback.commune.as_ref().map(|(_, name)| name.clone()),
             code => feedback.commune.as_ref().map(|(code, _)| code.clone()),
             year => feedback.annee,

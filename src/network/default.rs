@@ -29,37 +29,37 @@ impl Network {
             .iter()
             .map(|(code, nom)| Member {
                 code: (*code).to_string(),
-                nom: (*nom).to_string(),
-                adhesion: signing,
-                sortie: None,
+                name: (*nom).to_string(),
+                joined: signing,
+                left: None,
             })
             .collect();
         // The 2014 convention, then a renewal by avenant every three years.
         let conventions = (0..5)
             .map(|renewal| Convention {
-                debut: day(2014 + 3 * renewal, 1, 1),
-                fin: day(2016 + 3 * renewal, 12, 31),
+                start: day(2014 + 3 * renewal, 1, 1),
+                end: day(2016 + 3 * renewal, 12, 31),
             })
             .collect();
         let budgets = (2014..=2026)
             .map(|annee| Budget {
-                annee,
-                montant: Decimal::new(400_000, 2),
+                year: annee,
+                amount: Decimal::new(400_000, 2),
             })
             .collect();
         let vintage = |millesime, en_vigueur, source: &str, figures: [(&str, u64, u64); 6]| {
             PopulationVintage {
-                millesime,
-                en_vigueur,
+                vintage: millesime,
+                in_force_from: en_vigueur,
                 source: source.to_string(),
-                valeurs: figures
+                values: figures
                     .iter()
                     .map(|(code, municipale, totale)| {
                         (
                             (*code).to_string(),
                             Population {
-                                municipale: *municipale,
-                                totale: *totale,
+                                municipal: *municipale,
+                                total: *totale,
                             },
                         )
                     })
@@ -96,17 +96,17 @@ impl Network {
             ),
         ];
         Network {
-            nom: "Réseau des acteurs sociaux".to_string(),
-            porteur: "44015".to_string(),
-            cle_population: PopulationKey::Totale,
-            seuil_secret: 5,
-            intervalle_protection: 5,
-            effectif_minimum_mediane: DEFAULT_MEDIAN_MINIMUM,
-            appeler_personnel: true,
-            membres,
+            name: "Réseau des acteurs sociaux".to_string(),
+            carrier: "44015".to_string(),
+            population_key: PopulationKey::Total,
+            secret_threshold: 5,
+            protection_interval: 5,
+            median_minimum: DEFAULT_MEDIAN_MINIMUM,
+            call_staff: true,
+            members: membres,
             conventions,
             budgets,
-            journees: Vec::new(),
+            annual_events: Vec::new(),
             populations,
             is_default: true,
         }
@@ -126,7 +126,7 @@ mod tests {
     fn default_network_passes_its_own_checks() {
         let network = Network::default_network();
         assert!(network.is_default);
-        assert_eq!(network.membres.len(), 6);
+        assert_eq!(network.members.len(), 6);
         assert_eq!(
             check(&network, &Places::default()),
             Vec::<Diagnostic>::new()
@@ -136,22 +136,22 @@ mod tests {
         let first = network.conventions.first().unwrap();
         let last = network.conventions.last().unwrap();
         assert_eq!(
-            (first.debut, last.fin),
+            (first.start, last.end),
             (date(2014, 1, 1), date(2028, 12, 31))
         );
         for pair in network.conventions.windows(2) {
-            assert_eq!(pair[0].fin.succ_opt(), Some(pair[1].debut));
+            assert_eq!(pair[0].end.succ_opt(), Some(pair[1].start));
         }
         for vintage in &network.populations {
-            for population in vintage.valeurs.values() {
-                assert!(population.totale >= population.municipale);
+            for population in vintage.values.values() {
+                assert!(population.total >= population.municipal);
             }
         }
         let vintage_2022 = network.vintage_on(date(2022, 6, 1)).unwrap();
-        assert_eq!(vintage_2022.millesime, 2018);
+        assert_eq!(vintage_2022.vintage, 2018);
         let vintage_2024 = network.vintage_on(date(2024, 11, 15)).unwrap();
         assert_eq!(network.population_of(vintage_2024, "44015"), Some(10412));
-        assert_eq!(vintage_2024.valeurs["44221"].municipale, 1559);
+        assert_eq!(vintage_2024.values["44221"].municipal, 1559);
     }
 
     #[test]

@@ -31,28 +31,37 @@ use rules::check;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Network {
     /// Name shown in reports (« Réseau » when the file does not give one).
-    pub nom: String,
+    #[serde(rename = "nom")]
+    pub name: String,
     /// INSEE code of the member that advances the funds (the carrier).
-    pub porteur: String,
+    #[serde(rename = "porteur")]
+    pub carrier: String,
     /// Which legal population is the cost-sharing key.
-    pub cle_population: PopulationKey,
+    #[serde(rename = "cle_population")]
+    pub population_key: PopulationKey,
     /// Statistical-secret threshold: cells counting fewer are hidden. Never below 3.
-    pub seuil_secret: u32,
+    #[serde(rename = "seuil_secret")]
+    pub secret_threshold: u32,
     /// Protection level of the secret: the attacker's interval for a cell hidden by the
     /// primary rule must be at least this wide. Defaults to `seuil_secret`, never below it.
-    pub intervalle_protection: u32,
+    #[serde(rename = "intervalle_protection")]
+    pub protection_interval: u32,
     /// Fewest values a published median (or other order statistic) may rest on.
-    pub effectif_minimum_mediane: u32,
+    #[serde(rename = "effectif_minimum_mediane")]
+    pub median_minimum: u32,
     /// Whether staff time lent by the carrier is called from the other members.
-    pub appeler_personnel: bool,
+    #[serde(rename = "appeler_personnel")]
+    pub call_staff: bool,
     /// Members, in file order.
-    pub membres: Vec<Member>,
+    #[serde(rename = "membres")]
+    pub members: Vec<Member>,
     /// Successive conventions (the initial one and its renewals), in file order.
     pub conventions: Vec<Convention>,
     /// Yearly budgets, in file order.
     pub budgets: Vec<Budget>,
     /// Dates of the annual events, in file order.
-    pub journees: Vec<Journee>,
+    #[serde(rename = "journees")]
+    pub annual_events: Vec<AnnualEvent>,
     /// Legal population vintages, in file order.
     pub populations: Vec<PopulationVintage>,
     /// True only for [`Network::default_network`], so reports can say no file was given.
@@ -61,21 +70,22 @@ pub struct Network {
 
 /// Which of INSEE's legal populations shares the costs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-#[serde(rename_all = "lowercase")]
 pub enum PopulationKey {
     /// Population municipale (people whose usual residence is in the commune).
-    Municipale,
+    #[serde(rename = "municipale")]
+    Municipal,
     /// Population totale (municipale plus people counted apart): the legal reference.
     #[default]
-    Totale,
+    #[serde(rename = "totale")]
+    Total,
 }
 
 impl PopulationKey {
     /// The word written in `reseau.toml` and shown to users.
     pub fn label(self) -> &'static str {
         match self {
-            PopulationKey::Municipale => "municipale",
-            PopulationKey::Totale => "totale",
+            PopulationKey::Municipal => "municipale",
+            PopulationKey::Total => "totale",
         }
     }
 }
@@ -86,40 +96,44 @@ pub struct Member {
     /// INSEE code of the commune (COG), e.g. `44015`.
     pub code: String,
     /// Name of the commune.
-    pub nom: String,
+    #[serde(rename = "nom")]
+    pub name: String,
     /// First day of membership.
-    #[serde(serialize_with = "serialize_date")]
-    pub adhesion: NaiveDate,
+    #[serde(rename = "adhesion", serialize_with = "serialize_date")]
+    pub joined: NaiveDate,
     /// Last day of membership (end of the notice period), inclusive.
-    #[serde(serialize_with = "serialize_optional_date")]
-    pub sortie: Option<NaiveDate>,
+    #[serde(rename = "sortie", serialize_with = "serialize_optional_date")]
+    pub left: Option<NaiveDate>,
 }
 
 /// One partnership convention (or renewal), both bounds inclusive.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Convention {
     /// First day.
-    #[serde(serialize_with = "serialize_date")]
-    pub debut: NaiveDate,
+    #[serde(rename = "debut", serialize_with = "serialize_date")]
+    pub start: NaiveDate,
     /// Last day.
-    #[serde(serialize_with = "serialize_date")]
-    pub fin: NaiveDate,
+    #[serde(rename = "fin", serialize_with = "serialize_date")]
+    pub end: NaiveDate,
 }
 
 /// The budget voted for one year, in euros.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Budget {
     /// Year.
-    pub annee: i32,
+    #[serde(rename = "annee")]
+    pub year: i32,
     /// Amount in euros, to the cent.
-    pub montant: Decimal,
+    #[serde(rename = "montant")]
+    pub amount: Decimal,
 }
 
 /// The annual event of one year; its date is the default date of the call for funds.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Journee {
+pub struct AnnualEvent {
     /// Year whose expenses the event closes.
-    pub annee: i32,
+    #[serde(rename = "annee")]
+    pub year: i32,
     /// Date of the event.
     #[serde(serialize_with = "serialize_date")]
     pub date: NaiveDate,
@@ -129,29 +143,33 @@ pub struct Journee {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PopulationVintage {
     /// Census year the populations refer to (« millésime »).
-    pub millesime: i32,
+    #[serde(rename = "millesime")]
+    pub vintage: i32,
     /// Day from which this vintage is the one « dernièrement connue ».
-    #[serde(serialize_with = "serialize_date")]
-    pub en_vigueur: NaiveDate,
+    #[serde(rename = "en_vigueur", serialize_with = "serialize_date")]
+    pub in_force_from: NaiveDate,
     /// Where the figures come from, quoted in reports.
     pub source: String,
     /// Populations by member INSEE code.
-    pub valeurs: BTreeMap<String, Population>,
+    #[serde(rename = "valeurs")]
+    pub values: BTreeMap<String, Population>,
 }
 
 /// The two legal populations of a commune.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Population {
     /// Population municipale.
-    pub municipale: u64,
+    #[serde(rename = "municipale")]
+    pub municipal: u64,
     /// Population totale (includes the municipale).
-    pub totale: u64,
+    #[serde(rename = "totale")]
+    pub total: u64,
 }
 
 impl Network {
     /// The member with this INSEE code, whether or not it still belongs to the network.
     pub fn member(&self, code: &str) -> Option<&Member> {
-        self.membres.iter().find(|member| member.code == code)
+        self.members.iter().find(|member| member.code == code)
     }
 
     /// Whether the member belongs to the network on `date` (adhesion and sortie included).
@@ -163,7 +181,7 @@ impl Network {
     /// The members on `date`, sorted by INSEE code.
     pub fn members_on(&self, date: NaiveDate) -> Vec<&Member> {
         let mut members: Vec<&Member> = self
-            .membres
+            .members
             .iter()
             .filter(|member| member_interval_contains(member, date))
             .collect();
@@ -182,10 +200,8 @@ impl Network {
         ) else {
             return 0;
         };
-        let start = member.adhesion.max(first_day);
-        let end = member
-            .sortie
-            .map_or(last_day, |sortie| sortie.min(last_day));
+        let start = member.joined.max(first_day);
+        let end = member.left.map_or(last_day, |sortie| sortie.min(last_day));
         if end < start {
             return 0;
         }
@@ -197,18 +213,18 @@ impl Network {
     pub fn vintage_on(&self, date: NaiveDate) -> Option<&PopulationVintage> {
         self.populations
             .iter()
-            .filter(|vintage| vintage.en_vigueur <= date)
-            .max_by_key(|vintage| (vintage.en_vigueur, vintage.millesime))
+            .filter(|vintage| vintage.in_force_from <= date)
+            .max_by_key(|vintage| (vintage.in_force_from, vintage.vintage))
     }
 
     /// The member's population in `vintage`, according to the network's key.
     pub fn population_of(&self, vintage: &PopulationVintage, code: &str) -> Option<u64> {
         vintage
-            .valeurs
+            .values
             .get(code)
-            .map(|population| match self.cle_population {
-                PopulationKey::Municipale => population.municipale,
-                PopulationKey::Totale => population.totale,
+            .map(|population| match self.population_key {
+                PopulationKey::Municipal => population.municipal,
+                PopulationKey::Total => population.total,
             })
     }
 
@@ -216,21 +232,21 @@ impl Network {
     pub fn budget(&self, year: i32) -> Option<Decimal> {
         self.budgets
             .iter()
-            .find(|budget| budget.annee == year)
-            .map(|budget| budget.montant)
+            .find(|budget| budget.year == year)
+            .map(|budget| budget.amount)
     }
 
     /// The date of the annual event of `year`, if known.
     pub fn journee(&self, year: i32) -> Option<NaiveDate> {
-        self.journees
+        self.annual_events
             .iter()
-            .find(|journee| journee.annee == year)
+            .find(|journee| journee.year == year)
             .map(|journee| journee.date)
     }
 }
 
 fn member_interval_contains(member: &Member, date: NaiveDate) -> bool {
-    member.adhesion <= date && member.sortie.is_none_or(|sortie| date <= sortie)
+    member.joined <= date && member.left.is_none_or(|sortie| date <= sortie)
 }
 
 fn serialize_date<S: serde::Serializer>(
@@ -326,37 +342,37 @@ valeurs = { "44015" = { municipale = 10187, totale = 10412 } }
     #[test]
     fn parses_the_documented_example() {
         let network = parse_network(EXAMPLE).unwrap();
-        assert_eq!(network.nom, "Réseau des acteurs sociaux");
-        assert_eq!(network.porteur, "44015");
-        assert_eq!(network.cle_population, PopulationKey::Totale);
-        assert_eq!(network.seuil_secret, 5);
-        assert!(network.appeler_personnel);
+        assert_eq!(network.name, "Réseau des acteurs sociaux");
+        assert_eq!(network.carrier, "44015");
+        assert_eq!(network.population_key, PopulationKey::Total);
+        assert_eq!(network.secret_threshold, 5);
+        assert!(network.call_staff);
         assert!(!network.is_default);
         assert_eq!(
-            network.membres,
+            network.members,
             vec![Member {
                 code: "44015".to_string(),
-                nom: "Blain".to_string(),
-                adhesion: date(2014, 1, 1),
-                sortie: None,
+                name: "Blain".to_string(),
+                joined: date(2014, 1, 1),
+                left: None,
             }]
         );
         assert_eq!(
             network.conventions,
             vec![Convention {
-                debut: date(2014, 1, 1),
-                fin: date(2016, 12, 31),
+                start: date(2014, 1, 1),
+                end: date(2016, 12, 31),
             }]
         );
         assert_eq!(network.budget(2024), Some(Decimal::new(400_000, 2)));
         assert_eq!(network.budget(2023), None);
         assert_eq!(network.journee(2024), Some(date(2024, 11, 15)));
         let vintage = network.vintage_on(date(2024, 11, 15)).unwrap();
-        assert_eq!(vintage.millesime, 2021);
+        assert_eq!(vintage.vintage, 2021);
         assert_eq!(vintage.source, "Insee, populations légales 2021");
         assert_eq!(network.population_of(vintage, "44015"), Some(10412));
         let municipal = Network {
-            cle_population: PopulationKey::Municipale,
+            population_key: PopulationKey::Municipal,
             ..network.clone()
         };
         assert_eq!(municipal.population_of(vintage, "44015"), Some(10187));
@@ -367,34 +383,22 @@ valeurs = { "44015" = { municipale = 10187, totale = 10412 } }
     fn two_vintages_parse_and_vintage_on_picks_the_latest_in_force() {
         let network = parse_network(&with(TWO_VINTAGES)).unwrap();
         assert_eq!(network.vintage_on(date(2020, 12, 31)), None);
+        assert_eq!(network.vintage_on(date(2021, 1, 1)).unwrap().vintage, 2018);
         assert_eq!(
-            network.vintage_on(date(2021, 1, 1)).unwrap().millesime,
+            network.vintage_on(date(2023, 12, 31)).unwrap().vintage,
             2018
         );
-        assert_eq!(
-            network.vintage_on(date(2023, 12, 31)).unwrap().millesime,
-            2018
-        );
-        assert_eq!(
-            network.vintage_on(date(2024, 1, 1)).unwrap().millesime,
-            2021
-        );
-        assert_eq!(
-            network.vintage_on(date(2030, 1, 1)).unwrap().millesime,
-            2021
-        );
+        assert_eq!(network.vintage_on(date(2024, 1, 1)).unwrap().vintage, 2021);
+        assert_eq!(network.vintage_on(date(2030, 1, 1)).unwrap().vintage, 2021);
     }
 
     #[test]
     fn vintage_on_prefers_the_larger_millesime_on_the_same_day() {
         let mut network = Network::default_network();
         let mut newer = network.populations[1].clone();
-        newer.millesime = 2022;
+        newer.vintage = 2022;
         network.populations.insert(0, newer);
-        assert_eq!(
-            network.vintage_on(date(2024, 6, 1)).unwrap().millesime,
-            2022
-        );
+        assert_eq!(network.vintage_on(date(2024, 6, 1)).unwrap().vintage, 2022);
     }
 
     #[test]
@@ -472,7 +476,7 @@ montant = 12.5
     #[test]
     fn members_on_is_sorted_by_code() {
         let mut network = Network::default_network();
-        network.membres.reverse();
+        network.members.reverse();
         let codes: Vec<_> = network
             .members_on(date(2024, 1, 1))
             .iter()

@@ -12,7 +12,7 @@ use toml::Spanned;
 
 use super::problem::network_problem;
 use super::{
-    Budget, Convention, Journee, Member, Network, Population, PopulationKey, PopulationVintage,
+    AnnualEvent, Budget, Convention, Member, Network, Population, PopulationKey, PopulationVintage,
     DEFAULT_MEDIAN_MINIMUM,
 };
 use crate::diagnostic::Diagnostic;
@@ -714,17 +714,17 @@ impl<'t> Reader<'t> {
             .unwrap_or(true);
 
         Network {
-            nom,
-            porteur: porteur.unwrap_or_default(),
-            cle_population,
-            seuil_secret,
-            intervalle_protection,
-            effectif_minimum_mediane,
-            appeler_personnel,
-            membres: Vec::new(),
+            name: nom,
+            carrier: porteur.unwrap_or_default(),
+            population_key: cle_population,
+            secret_threshold: seuil_secret,
+            protection_interval: intervalle_protection,
+            median_minimum: effectif_minimum_mediane,
+            call_staff: appeler_personnel,
+            members: Vec::new(),
             conventions: Vec::new(),
             budgets: Vec::new(),
-            journees: Vec::new(),
+            annual_events: Vec::new(),
             populations: Vec::new(),
             is_default: false,
         }
@@ -775,7 +775,10 @@ impl<'t> Reader<'t> {
         let debut = self.required_date(&scope, "debut", "2014-01-01");
         let fin = self.required_date(&scope, "fin", "2016-12-31");
         if let (Some(debut), Some(fin)) = (debut, fin) {
-            network.conventions.push(Convention { debut, fin });
+            network.conventions.push(Convention {
+                start: debut,
+                end: fin,
+            });
             places.conventions.push(scope.place(self.text, index));
         }
     }
@@ -796,7 +799,10 @@ impl<'t> Reader<'t> {
             .required(&scope, "montant", "\"4000.00\"")
             .and_then(|value| self.money(value, &scope.key("montant")));
         if let (Some(annee), Some(montant)) = (annee, montant) {
-            network.budgets.push(Budget { annee, montant });
+            network.budgets.push(Budget {
+                year: annee,
+                amount: montant,
+            });
             places.budgets.push(scope.place(self.text, index));
         }
     }
@@ -815,7 +821,9 @@ impl<'t> Reader<'t> {
         let annee = self.required_year(&scope, "annee");
         let date = self.required_date(&scope, "date", "2024-11-15");
         if let (Some(annee), Some(date)) = (annee, date) {
-            network.journees.push(Journee { annee, date });
+            network
+                .annual_events
+                .push(AnnualEvent { year: annee, date });
             places.journees.push(scope.place(self.text, index));
         }
     }
@@ -876,8 +884,8 @@ impl<'t> Reader<'t> {
     fn population_key(&mut self, value: &Spanned<DeValue<'_>>) -> Option<PopulationKey> {
         let text = self.string(value, "cle_population", "\"totale\"")?;
         match text.to_lowercase().as_str() {
-            "totale" => Some(PopulationKey::Totale),
-            "municipale" => Some(PopulationKey::Municipale),
+            "totale" => Some(PopulationKey::Total),
+            "municipale" => Some(PopulationKey::Municipal),
             _ => {
                 let line = self.line_of(value);
                 self.report(
@@ -936,11 +944,11 @@ impl<'t> Reader<'t> {
         };
         if let (Some(code), Some(nom), Some(adhesion), Some(sortie)) = (code, nom, adhesion, sortie)
         {
-            network.membres.push(Member {
+            network.members.push(Member {
                 code,
-                nom,
-                adhesion,
-                sortie,
+                name: nom,
+                joined: adhesion,
+                left: sortie,
             });
             places.membres.push(scope.place(self.text, index));
         }
@@ -999,10 +1007,10 @@ impl<'t> Reader<'t> {
             (millesime, en_vigueur, source, readable)
         {
             network.populations.push(PopulationVintage {
-                millesime,
-                en_vigueur,
+                vintage: millesime,
+                in_force_from: en_vigueur,
                 source,
-                valeurs,
+                values: valeurs,
             });
             places.populations.push(scope.place(self.text, index));
             places.valeurs.push(value_places);
@@ -1044,8 +1052,8 @@ impl<'t> Reader<'t> {
         place.line = Some(line);
         Some((
             Population {
-                municipale: municipale?,
-                totale: totale?,
+                municipal: municipale?,
+                total: totale?,
             },
             place,
         ))
@@ -1098,13 +1106,13 @@ mod tests {
     #[test]
     fn optional_keys_take_their_defaults() {
         let network = parse_network(TWO_MEMBERS).unwrap();
-        assert_eq!(network.nom, "Réseau");
-        assert_eq!(network.cle_population, PopulationKey::Totale);
-        assert_eq!(network.seuil_secret, 5);
-        assert!(network.appeler_personnel);
+        assert_eq!(network.name, "Réseau");
+        assert_eq!(network.population_key, PopulationKey::Total);
+        assert_eq!(network.secret_threshold, 5);
+        assert!(network.call_staff);
         assert!(network.populations.is_empty());
         assert!(network.budgets.is_empty());
-        assert_eq!(network.membres[1].sortie, Some(date(2024, 9, 30)));
+        assert_eq!(network.members[1].left, Some(date(2024, 9, 30)));
     }
 
     #[test]
@@ -1115,9 +1123,9 @@ membres = [{ code = "44015", nom = "Blain", adhesion = "2014-01-01" }]
 journees = [{ annee = 2024, date = "2024-11-15" }]
 "#;
         let network = parse_network(text).unwrap();
-        assert_eq!(network.membres[0].adhesion, date(2014, 1, 1));
+        assert_eq!(network.members[0].joined, date(2014, 1, 1));
         assert_eq!(network.journee(2024), Some(date(2024, 11, 15)));
-        assert_eq!(network.cle_population, PopulationKey::Municipale);
+        assert_eq!(network.population_key, PopulationKey::Municipal);
     }
 
     #[test]

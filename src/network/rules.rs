@@ -16,46 +16,46 @@ pub(super) fn check(network: &Network, places: &Places) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     let top_line = |key: &str| places.top.get(key).copied();
 
-    if network.seuil_secret < 3 {
+    if network.secret_threshold < 3 {
         problems.push(problem(
             top_line("seuil_secret"),
             "seuil_secret".to_string(),
-            Some(network.seuil_secret.to_string()),
+            Some(network.secret_threshold.to_string()),
             format!(
                 "le seuil du secret statistique vaut {} : jamais sous 3, règle de fréquence \
                  de l'Insee",
-                network.seuil_secret
+                network.secret_threshold
             ),
             "écrivez seuil_secret = 5 (la valeur habituelle) ou une valeur d'au moins 3"
                 .to_string(),
         ));
     }
 
-    if network.intervalle_protection < network.seuil_secret {
+    if network.protection_interval < network.secret_threshold {
         problems.push(problem(
             top_line("intervalle_protection"),
             "intervalle_protection".to_string(),
-            Some(network.intervalle_protection.to_string()),
+            Some(network.protection_interval.to_string()),
             format!(
                 "l'intervalle de protection vaut {} alors que le seuil du secret vaut {} : il ne \
                  peut pas être plus petit que le seuil",
-                network.intervalle_protection, network.seuil_secret
+                network.protection_interval, network.secret_threshold
             ),
             format!(
                 "écrivez intervalle_protection = {} (le seuil) ou plus, ou retirez la ligne",
-                network.seuil_secret
+                network.secret_threshold
             ),
         ));
     }
-    if network.effectif_minimum_mediane < 2 {
+    if network.median_minimum < 2 {
         problems.push(problem(
             top_line("effectif_minimum_mediane"),
             "effectif_minimum_mediane".to_string(),
-            Some(network.effectif_minimum_mediane.to_string()),
+            Some(network.median_minimum.to_string()),
             format!(
                 "une médiane publiée reposerait sur {} valeur : elle donnerait une valeur \
                  individuelle",
-                network.effectif_minimum_mediane
+                network.median_minimum
             ),
             format!(
                 "écrivez effectif_minimum_mediane = {DEFAULT_MEDIAN_MINIMUM} (la valeur habituelle), ou retirez la ligne"
@@ -68,8 +68,8 @@ pub(super) fn check(network: &Network, places: &Places) -> Vec<Diagnostic> {
         .iter()
         .map(|code| (code.as_str(), ""))
         .collect();
-    for member in &network.membres {
-        known_codes.insert(member.code.as_str(), member.nom.as_str());
+    for member in &network.members {
+        known_codes.insert(member.code.as_str(), member.name.as_str());
     }
     let codes_hint = {
         let listed: Vec<String> = known_codes
@@ -87,15 +87,15 @@ pub(super) fn check(network: &Network, places: &Places) -> Vec<Diagnostic> {
 
     // With no member at all, the missing members are the problem, not the porteur.
     let porteur_unknown =
-        !known_codes.is_empty() && !known_codes.contains_key(network.porteur.as_str());
+        !known_codes.is_empty() && !known_codes.contains_key(network.carrier.as_str());
     if !places.porteur_unreadable && porteur_unknown {
         problems.push(problem(
             top_line("porteur"),
             "porteur".to_string(),
-            Some(network.porteur.clone()),
+            Some(network.carrier.clone()),
             format!(
                 "le porteur « {} » n'est pas un membre du réseau",
-                network.porteur
+                network.carrier
             ),
             format!("le porteur est le code Insee d'un des membres ; {codes_hint}"),
         ));
@@ -110,7 +110,7 @@ pub(super) fn check(network: &Network, places: &Places) -> Vec<Diagnostic> {
 
 fn check_members(network: &Network, places: &Places, problems: &mut Vec<Diagnostic>) {
     let mut first_by_code: BTreeMap<&str, Place> = BTreeMap::new();
-    for (index, member) in network.membres.iter().enumerate() {
+    for (index, member) in network.members.iter().enumerate() {
         let place = place_of(&places.membres, index);
         if !crate::zones::is_insee_code(&member.code) {
             problems.push(problem(
@@ -142,14 +142,14 @@ fn check_members(network: &Network, places: &Places, problems: &mut Vec<Diagnost
         } else {
             first_by_code.insert(member.code.as_str(), place.clone());
         }
-        if let Some(sortie) = member.sortie.filter(|sortie| *sortie < member.adhesion) {
+        if let Some(sortie) = member.left.filter(|sortie| *sortie < member.joined) {
             problems.push(problem(
                 place.line_of("sortie"),
                 item_key("membres", &place, Some("sortie")),
                 Some(sortie.to_string()),
                 format!(
                     "la sortie de {} ({sortie}) est avant son adhésion ({})",
-                    member.nom, member.adhesion
+                    member.name, member.joined
                 ),
                 "sortie est le dernier jour d'adhésion (fin du préavis de trois mois) ; \
                  vérifiez l'année des deux dates"
@@ -162,14 +162,14 @@ fn check_members(network: &Network, places: &Places, problems: &mut Vec<Diagnost
 fn check_conventions(network: &Network, places: &Places, problems: &mut Vec<Diagnostic>) {
     for (index, convention) in network.conventions.iter().enumerate() {
         let place = place_of(&places.conventions, index);
-        if convention.fin < convention.debut {
+        if convention.end < convention.start {
             problems.push(problem(
                 place.line_of("fin"),
                 item_key("conventions", &place, Some("fin")),
-                Some(convention.fin.to_string()),
+                Some(convention.end.to_string()),
                 format!(
                     "la convention finit le {} avant d'avoir commencé le {}",
-                    convention.fin, convention.debut
+                    convention.end, convention.start
                 ),
                 "une convention dure en principe trois ans, par exemple debut = 2014-01-01 \
                  et fin = 2016-12-31"
@@ -178,18 +178,18 @@ fn check_conventions(network: &Network, places: &Places, problems: &mut Vec<Diag
             continue;
         }
         for (earlier_index, earlier) in network.conventions[..index].iter().enumerate() {
-            let overlaps = earlier.debut <= earlier.fin
-                && earlier.debut <= convention.fin
-                && convention.debut <= earlier.fin;
+            let overlaps = earlier.start <= earlier.end
+                && earlier.start <= convention.end
+                && convention.start <= earlier.end;
             if overlaps {
                 let earlier_place = place_of(&places.conventions, earlier_index);
                 problems.push(problem(
                     place.line_of("debut"),
                     item_key("conventions", &place, Some("debut")),
-                    Some(convention.debut.to_string()),
+                    Some(convention.start.to_string()),
                     format!(
                         "la convention du {} au {} chevauche celle du {} au {}",
-                        convention.debut, convention.fin, earlier.debut, earlier.fin
+                        convention.start, convention.end, earlier.start, earlier.end
                     ),
                     format!(
                         "voir {}{} ; un renouvellement commence le lendemain de la fin de la \
@@ -208,12 +208,12 @@ fn check_budgets_and_journees(network: &Network, places: &Places, problems: &mut
     let mut budget_years: BTreeMap<i32, Place> = BTreeMap::new();
     for (index, budget) in network.budgets.iter().enumerate() {
         let place = place_of(&places.budgets, index);
-        if let Some(first) = budget_years.get(&budget.annee) {
+        if let Some(first) = budget_years.get(&budget.year) {
             problems.push(problem(
                 place.line_of("annee"),
                 item_key("budgets", &place, Some("annee")),
-                Some(budget.annee.to_string()),
-                format!("deux budgets sont déclarés pour {}", budget.annee),
+                Some(budget.year.to_string()),
+                format!("deux budgets sont déclarés pour {}", budget.year),
                 format!(
                     "déjà déclaré par {}{} ; gardez un seul budget par année (le montant \
                      voté en dernier)",
@@ -222,51 +222,51 @@ fn check_budgets_and_journees(network: &Network, places: &Places, problems: &mut
                 ),
             ));
         } else {
-            budget_years.insert(budget.annee, place.clone());
+            budget_years.insert(budget.year, place.clone());
         }
-        if budget.montant.is_sign_negative() && !budget.montant.is_zero() {
+        if budget.amount.is_sign_negative() && !budget.amount.is_zero() {
             problems.push(problem(
                 place.line_of("montant"),
                 item_key("budgets", &place, Some("montant")),
-                Some(budget.montant.to_string()),
+                Some(budget.amount.to_string()),
                 format!(
                     "le budget {} est négatif ({} €)",
-                    budget.annee, budget.montant
+                    budget.year, budget.amount
                 ),
                 format!(
                     "écrivez le montant sans signe moins, par exemple montant = \"{}\"",
-                    crate::french::money(budget.montant.abs())
+                    crate::french::money(budget.amount.abs())
                 ),
             ));
         }
-        if budget.montant.normalize().scale() > 2 {
+        if budget.amount.normalize().scale() > 2 {
             problems.push(problem(
                 place.line_of("montant"),
                 item_key("budgets", &place, Some("montant")),
-                Some(budget.montant.to_string()),
+                Some(budget.amount.to_string()),
                 format!(
                     "le budget {} a plus de deux décimales ({})",
-                    budget.annee, budget.montant
+                    budget.year, budget.amount
                 ),
                 format!(
                     "un montant s'écrit au centime près, par exemple montant = \"{}\"",
-                    crate::french::money(budget.montant)
+                    crate::french::money(budget.amount)
                 ),
             ));
         }
     }
 
     let mut journee_years: BTreeMap<i32, Place> = BTreeMap::new();
-    for (index, journee) in network.journees.iter().enumerate() {
+    for (index, journee) in network.annual_events.iter().enumerate() {
         let place = place_of(&places.journees, index);
-        if let Some(first) = journee_years.get(&journee.annee) {
+        if let Some(first) = journee_years.get(&journee.year) {
             problems.push(problem(
                 place.line_of("annee"),
                 item_key("journees", &place, Some("annee")),
-                Some(journee.annee.to_string()),
+                Some(journee.year.to_string()),
                 format!(
                     "deux journées annuelles sont déclarées pour {}",
-                    journee.annee
+                    journee.year
                 ),
                 format!(
                     "déjà déclarée par {}{} ; gardez une seule journée par année",
@@ -275,7 +275,7 @@ fn check_budgets_and_journees(network: &Network, places: &Places, problems: &mut
                 ),
             ));
         } else {
-            journee_years.insert(journee.annee, place);
+            journee_years.insert(journee.year, place);
         }
     }
 }
@@ -316,12 +316,12 @@ fn check_against_earlier_vintages(
 ) {
     for (earlier_index, earlier) in earlier_vintages.iter().enumerate() {
         let earlier_place = place_of(&places.populations, earlier_index);
-        if earlier.millesime == vintage.millesime {
+        if earlier.vintage == vintage.vintage {
             problems.push(problem(
                 place.line_of("millesime"),
                 item_key("populations", place, Some("millesime")),
-                Some(vintage.millesime.to_string()),
-                format!("le millésime {} est déclaré deux fois", vintage.millesime),
+                Some(vintage.vintage.to_string()),
+                format!("le millésime {} est déclaré deux fois", vintage.vintage),
                 format!(
                     "déjà déclaré par {}{} ; gardez un seul bloc [[populations]] par \
                      millésime",
@@ -330,20 +330,20 @@ fn check_against_earlier_vintages(
                 ),
             ));
         } else {
-            let (older, newer) = if earlier.millesime < vintage.millesime {
+            let (older, newer) = if earlier.vintage < vintage.vintage {
                 (earlier, vintage)
             } else {
                 (vintage, earlier)
             };
-            if older.en_vigueur > newer.en_vigueur {
+            if older.in_force_from > newer.in_force_from {
                 problems.push(problem(
                     place.line_of("en_vigueur"),
                     item_key("populations", place, Some("en_vigueur")),
-                    Some(vintage.en_vigueur.to_string()),
+                    Some(vintage.in_force_from.to_string()),
                     format!(
                         "le millésime {} entre en vigueur ({}) après le millésime plus \
                          récent {} ({})",
-                        older.millesime, older.en_vigueur, newer.millesime, newer.en_vigueur
+                        older.vintage, older.in_force_from, newer.vintage, newer.in_force_from
                     ),
                     format!(
                         "voir {}{} ; les populations légales du millésime N entrent en \
@@ -368,7 +368,7 @@ fn check_vintage_values(
     problems: &mut Vec<Diagnostic>,
 ) {
     let valeurs_key = item_key("populations", place, Some("valeurs"));
-    for (code, population) in &vintage.valeurs {
+    for (code, population) in &vintage.values {
         let entry = value_places
             .and_then(|value_places| value_places.get(code))
             .cloned()
@@ -392,22 +392,22 @@ fn check_vintage_values(
         } else {
             format!("{nom} ({code})")
         };
-        if population.municipale > population.totale {
+        if population.municipal > population.total {
             problems.push(problem(
                 entry.line_of("municipale"),
                 format!("{key}.municipale"),
-                Some(population.municipale.to_string()),
+                Some(population.municipal.to_string()),
                 format!(
                     "pour {who}, la population municipale ({}) dépasse la population \
                      totale ({})",
-                    population.municipale, population.totale
+                    population.municipal, population.total
                 ),
                 "la population totale comprend la population municipale : elle est \
                  toujours au moins égale ; les deux valeurs sont-elles inversées ?"
                     .to_string(),
             ));
         }
-        if population.municipale == 0 || population.totale == 0 {
+        if population.municipal == 0 || population.total == 0 {
             problems.push(problem(
                 entry.line,
                 key,
@@ -416,7 +416,7 @@ fn check_vintage_values(
                 format!(
                     "recopiez les populations légales publiées par l'Insee pour le \
                      millésime {}",
-                    vintage.millesime
+                    vintage.vintage
                 ),
             ));
         }
@@ -432,28 +432,28 @@ fn check_missing_populations(
     problems: &mut Vec<Diagnostic>,
 ) {
     let vintages = &network.populations;
-    let superseded_same_day = vintages
-        .iter()
-        .any(|other| other.en_vigueur == vintage.en_vigueur && other.millesime > vintage.millesime);
+    let superseded_same_day = vintages.iter().any(|other| {
+        other.in_force_from == vintage.in_force_from && other.vintage > vintage.vintage
+    });
     if superseded_same_day {
         return;
     }
     let next_in_force = vintages
         .iter()
-        .map(|other| other.en_vigueur)
-        .filter(|date| *date > vintage.en_vigueur)
+        .map(|other| other.in_force_from)
+        .filter(|date| *date > vintage.in_force_from)
         .min();
     let last_day = next_in_force.and_then(|date| date.pred_opt());
     let valeurs_key = item_key("populations", place, Some("valeurs"));
-    for member in &network.membres {
-        let joined_in_time = last_day.is_none_or(|last_day| member.adhesion <= last_day);
+    for member in &network.members {
+        let joined_in_time = last_day.is_none_or(|last_day| member.joined <= last_day);
         let still_there = member
-            .sortie
-            .is_none_or(|sortie| sortie >= vintage.en_vigueur && sortie >= member.adhesion);
-        if joined_in_time && still_there && !vintage.valeurs.contains_key(&member.code) {
+            .left
+            .is_none_or(|sortie| sortie >= vintage.in_force_from && sortie >= member.joined);
+        if joined_in_time && still_there && !vintage.values.contains_key(&member.code) {
             let period = match last_day {
-                Some(last_day) => format!("du {} au {last_day}", vintage.en_vigueur),
-                None => format!("à partir du {}", vintage.en_vigueur),
+                Some(last_day) => format!("du {} au {last_day}", vintage.in_force_from),
+                None => format!("à partir du {}", vintage.in_force_from),
             };
             problems.push(problem(
                 place.line_of("valeurs"),
@@ -461,7 +461,7 @@ fn check_missing_populations(
                 None,
                 format!(
                     "la population de {} ({}) manque pour le millésime {}",
-                    member.nom, member.code, vintage.millesime
+                    member.name, member.code, vintage.vintage
                 ),
                 format!(
                     "ce membre appartient au réseau pendant que ce millésime est en \
@@ -509,14 +509,14 @@ mod tests {
     #[test]
     fn protection_level_defaults_to_the_threshold_and_never_goes_below_it() {
         let network = parse_network(&format!("seuil_secret = 7\n{TWO_MEMBERS}")).unwrap();
-        assert_eq!(network.intervalle_protection, 7);
-        assert_eq!(network.effectif_minimum_mediane, DEFAULT_MEDIAN_MINIMUM);
+        assert_eq!(network.protection_interval, 7);
+        assert_eq!(network.median_minimum, DEFAULT_MEDIAN_MINIMUM);
         let network = parse_network(&format!(
             "intervalle_protection = 8\neffectif_minimum_mediane = 20\n{TWO_MEMBERS}"
         ))
         .unwrap();
-        assert_eq!(network.intervalle_protection, 8);
-        assert_eq!(network.effectif_minimum_mediane, 20);
+        assert_eq!(network.protection_interval, 8);
+        assert_eq!(network.median_minimum, 20);
         let problem = single_problem(&format!(
             "seuil_secret = 5\nintervalle_protection = 4\n{TWO_MEMBERS}"
         ));

@@ -109,16 +109,16 @@ pub fn verification(verification: &Verification, colour: bool) -> String {
             let _ = writeln!(
                 out,
                 "  réseau : {} ({source}, {})",
-                verification.network.nom,
-                plural(verification.network.membres.len(), "membre", "membres")
+                verification.network.name,
+                plural(verification.network.members.len(), "membre", "membres")
             );
         }
         None => {
             let _ = writeln!(
                 out,
                 "  réseau : {} (réseau par défaut, {})",
-                verification.network.nom,
-                plural(verification.network.membres.len(), "membre", "membres")
+                verification.network.name,
+                plural(verification.network.members.len(), "membre", "membres")
             );
         }
     }

@@ -44,9 +44,9 @@ pub struct Settings {
 impl Settings {
     pub fn of(network: &crate::network::Network) -> Settings {
         Settings {
-            threshold: network.seuil_secret,
-            protection_level: network.intervalle_protection.max(network.seuil_secret),
-            median_minimum: network.effectif_minimum_mediane,
+            threshold: network.secret_threshold,
+            protection_level: network.protection_interval.max(network.secret_threshold),
+            median_minimum: network.median_minimum,
         }
     }
 }

@@ -296,8 +296,8 @@ fn convention_status(network: &Network, call_date: NaiveDate) -> ConventionStatu
     let current = network
         .conventions
         .iter()
-        .filter(|convention| convention.debut <= call_date && call_date <= convention.fin)
-        .max_by_key(|convention| convention.fin);
+        .filter(|convention| convention.start <= call_date && call_date <= convention.end)
+        .max_by_key(|convention| convention.end);
     let Some(current) = current else {
         return ConventionStatus::None;
     };
@@ -305,18 +305,18 @@ fn convention_status(network: &Network, call_date: NaiveDate) -> ConventionStatu
     let renewed = network
         .conventions
         .iter()
-        .any(|next| next.debut > current.debut && next.debut <= current.fin + chrono::Days::new(1));
+        .any(|next| next.start > current.start && next.start <= current.end + chrono::Days::new(1));
     let limit = call_date.checked_add_months(Months::new(RENEGOTIATION_MONTHS));
-    let ending_soon = !renewed && limit.is_none_or(|limit| current.fin <= limit);
+    let ending_soon = !renewed && limit.is_none_or(|limit| current.end <= limit);
     if ending_soon {
         ConventionStatus::EndingSoon {
-            debut: current.debut,
-            fin: current.fin,
+            debut: current.start,
+            fin: current.end,
         }
     } else {
         ConventionStatus::InForce {
-            debut: current.debut,
-            fin: current.fin,
+            debut: current.start,
+            fin: current.end,
         }
     }
 }
@@ -384,7 +384,7 @@ fn year_members<'n>(
 ) -> (BTreeMap<String, u64>, YearMembers<'n>) {
     let mut populations: BTreeMap<String, u64> = BTreeMap::new();
     let mut year_members = Vec::new();
-    let mut sorted_members: Vec<_> = network.membres.iter().collect();
+    let mut sorted_members: Vec<_> = network.members.iter().collect();
     sorted_members.sort_by(|left, right| left.code.cmp(&right.code));
     for member in sorted_members {
         let days = network.days_of_membership(&member.code, year);
@@ -400,21 +400,21 @@ fn year_members<'n>(
                     Code::E050,
                     network_location(
                         network_text,
-                        network_text.vintage_values_line(vintage.millesime),
+                        network_text.vintage_values_line(vintage.vintage),
                     ),
                     format!(
                         "la population de {} ({}) manque dans le millésime {}, utilisé pour \
                          l'appel du {}",
-                        member.nom,
+                        member.name,
                         member.code,
-                        vintage.millesime,
+                        vintage.vintage,
                         french_date(call_date)
                     ),
                 )
                 .hint(format!(
                     "ajoutez \"{}\" = {{ municipale = …, totale = … }} dans les valeurs du \
                      millésime {}",
-                    member.code, vintage.millesime
+                    member.code, vintage.vintage
                 )),
             ),
         }
@@ -703,23 +703,21 @@ fn member_lines(
             .iter()
             .filter(|share| share.share.code == member.code)
             .map(|share| share.share.amount));
-        let is_carrier = member.code == network.porteur;
+        let is_carrier = member.code == network.carrier;
         let a_appeler = if is_carrier {
             Decimal::ZERO
-        } else if network.appeler_personnel {
+        } else if network.call_staff {
             depenses + personnel
         } else {
             depenses
         };
         members.push(MemberLine {
             code: member.code.clone(),
-            nom: member.nom.clone(),
+            nom: member.name.clone(),
             population: populations.get(&member.code).copied().unwrap_or(0),
             days: *days,
-            from: member.adhesion.max(first_day),
-            to: member
-                .sortie
-                .map_or(last_day, |sortie| sortie.min(last_day)),
+            from: member.joined.max(first_day),
+            to: member.left.map_or(last_day, |sortie| sortie.min(last_day)),
             depenses,
             personnel,
             total: money(depenses + personnel),
@@ -770,10 +768,10 @@ pub fn compute(
     let (call_date, call_date_origin, vintage) =
         call_and_vintage(network, network_text, year, given_call_date)?;
     let key = KeySource {
-        millesime: vintage.millesime,
-        en_vigueur: vintage.en_vigueur,
+        millesime: vintage.vintage,
+        en_vigueur: vintage.in_force_from,
         source: vintage.source.clone(),
-        cle: network.cle_population,
+        cle: network.population_key,
     };
     let (Some(first_day), Some(last_day)) = (
         NaiveDate::from_ymd_opt(year, 1, 1),
@@ -825,18 +823,18 @@ pub fn compute(
     let totals = totals(&members);
     let budget = budget_report(network, year, &expenses.included);
     let carrier_name = network
-        .member(&network.porteur)
-        .map(|member| member.nom.clone())
-        .unwrap_or_else(|| network.porteur.clone());
+        .member(&network.carrier)
+        .map(|member| member.name.clone())
+        .unwrap_or_else(|| network.carrier.clone());
     Ok(Statement {
-        network_name: network.nom.clone(),
+        network_name: network.name.clone(),
         year,
         call_date,
         call_date_origin,
         key,
-        carrier: network.porteur.clone(),
+        carrier: network.carrier.clone(),
         carrier_name,
-        appeler_personnel: network.appeler_personnel,
+        appeler_personnel: network.call_staff,
         convention: convention_status(network, call_date),
         budget,
         included: expenses.included,

@@ -205,14 +205,14 @@ fn to_diagnostics(shown: &str, mut problems: Vec<Diagnostic>) -> Vec<Diagnostic>
 /// be made after 1 January N).
 fn members_needed(network: &Network, en_vigueur: NaiveDate) -> Vec<(&str, &str)> {
     let mut members: Vec<(&str, &str)> = network
-        .membres
+        .members
         .iter()
         .filter(|member| {
             member
-                .sortie
+                .left
                 .is_none_or(|sortie| sortie.year() >= en_vigueur.year() - 1)
         })
-        .map(|member| (member.code.as_str(), member.nom.as_str()))
+        .map(|member| (member.code.as_str(), member.name.as_str()))
         .collect();
     members.sort();
     members
@@ -242,7 +242,7 @@ pub fn import_populations(options: &ImportOptions) -> Result<ImportReport, Impor
     if let Some(existing) = network
         .populations
         .iter()
-        .find(|vintage| vintage.millesime == options.millesime)
+        .find(|vintage| vintage.vintage == options.millesime)
     {
         let network_text = super::NetworkText {
             shown: network_shown.clone(),
@@ -250,7 +250,7 @@ pub fn import_populations(options: &ImportOptions) -> Result<ImportReport, Impor
         };
         let mut location = Location::file(&network_shown);
         location.row = network_text
-            .vintage_values_line(existing.millesime)
+            .vintage_values_line(existing.vintage)
             .and_then(|line| u32::try_from(line).ok());
         return Ok(ImportReport::refused(vec![Diagnostic::new(
             Code::E040,
@@ -346,7 +346,10 @@ pub fn import_populations(options: &ImportOptions) -> Result<ImportReport, Impor
             added.push((
                 (*code).to_string(),
                 (*nom).to_string(),
-                Population { municipale, totale },
+                Population {
+                    municipal: municipale,
+                    total: totale,
+                },
             ));
         }
     }
@@ -420,13 +423,13 @@ fn add_vintage(
         let mut figures = InlineTable::new();
         figures.insert(
             "municipale",
-            i64::try_from(population.municipale)
+            i64::try_from(population.municipal)
                 .unwrap_or(i64::MAX)
                 .into(),
         );
         figures.insert(
             "totale",
-            i64::try_from(population.totale).unwrap_or(i64::MAX).into(),
+            i64::try_from(population.total).unwrap_or(i64::MAX).into(),
         );
         values.insert(code, Item::Value(toml_edit::Value::InlineTable(figures)));
     }

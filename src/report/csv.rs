@@ -44,7 +44,7 @@ fn record(context: &Context, key: &Key, value: rust_decimal::Decimal) -> Vec<Str
         value.normalize().to_string().replace('.', ",")
     };
     let name = if key.commune == NETWORK {
-        context.verification.network.nom.clone()
+        context.verification.network.name.clone()
     } else {
         context.name(&key.commune)
     };

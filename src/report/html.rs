@@ -19,13 +19,13 @@ pub fn render(context: &Context, content: &Content) -> Result<String, ReportErro
     let network = &context.verification.network;
     template
         .render(context! {
-            network_name => network.nom,
+            network_name => network.name,
             year => context.year,
             sections => content.sections,
             key_figures => content.key_figures,
             banner => context.banner(),
             date => context.options.date.map(|date| date.format("%d/%m/%Y").to_string()),
-            threshold => network.seuil_secret,
+            threshold => network.secret_threshold,
             internal => context.options.internal,
         })
         .map_err(|error| ReportError::render("la page HTML", error))

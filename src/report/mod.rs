@@ -98,7 +98,7 @@ impl Context<'_> {
         self.verification
             .network
             .member(code)
-            .map_or_else(|| code.to_string(), |member| member.nom.clone())
+            .map_or_else(|| code.to_string(), |member| member.name.clone())
     }
 
     pub fn banner(&self) -> Option<String> {
@@ -164,7 +164,7 @@ fn apply_secret(
     verification: &Verification,
     options: &ReportOptions,
 ) -> Result<Secret, ReportError> {
-    let threshold = verification.network.seuil_secret;
+    let threshold = verification.network.secret_threshold;
     if options.internal {
         return Ok(Secret::none(threshold));
     }

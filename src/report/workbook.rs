@@ -40,7 +40,7 @@ pub fn render(context: &Context, content: &Content) -> Result<Vec<u8>, ReportErr
     let created = context.options.date.unwrap_or(REPORT_CREATED);
     let title = format!(
         "Analyse des besoins sociaux {} – {}",
-        context.year, context.verification.network.nom
+        context.year, context.verification.network.name
     );
     let properties =
         xlsx_properties(Some(&title), context.banner().as_deref(), created).map_err(failure)?;

@@ -76,8 +76,8 @@ pub(super) fn write(
     sheet.write_string_with_format(row, 0, "Comment remplir ce fichier", &bold)?;
     row += 1;
     let porteur = network
-        .member(&network.porteur)
-        .map(|member| format!("au CCAS de {}", member.nom))
+        .member(&network.carrier)
+        .map(|member| format!("au CCAS de {}", member.name))
         .unwrap_or_else(|| "au CCAS porteur du réseau".to_string());
     let identifying: Vec<&str> = schemas
         .identifying
@@ -137,9 +137,9 @@ pub(super) fn write(
             sheet.write_string_with_format(row, 3, categories.join(" · "), &wrap)?;
         } else if field.is_commune() {
             let communes: Vec<String> = network
-                .membres
+                .members
                 .iter()
-                .map(|member| format!("{} ({})", member.nom, member.code))
+                .map(|member| format!("{} ({})", member.name, member.code))
                 .collect();
             let mut listed = communes.join(" · ");
             if field.accepts_zones() {
@@ -194,7 +194,7 @@ pub(super) fn write(
 /// (`D44`) and France.
 fn reference_zones_hint(network: &Network) -> String {
     let mut departments: Vec<&str> = network
-        .membres
+        .members
         .iter()
         .filter_map(|member| crate::zones::department_of(&member.code))
         .collect();

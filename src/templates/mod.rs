@@ -67,16 +67,16 @@ pub struct WrittenTemplate {
 fn resolve_commune(network: &Network, given: &str) -> Result<(String, String), TemplateError> {
     let folded = fold(given);
     network
-        .membres
+        .members
         .iter()
-        .find(|member| member.code == given.trim() || fold(&member.nom) == folded)
-        .map(|member| (member.code.clone(), member.nom.clone()))
+        .find(|member| member.code == given.trim() || fold(&member.name) == folded)
+        .map(|member| (member.code.clone(), member.name.clone()))
         .ok_or_else(|| TemplateError::UnknownCommune {
             given: given.to_string(),
             known: network
-                .membres
+                .members
                 .iter()
-                .map(|member| format!("{} ({})", member.nom, member.code))
+                .map(|member| format!("{} ({})", member.name, member.code))
                 .collect::<Vec<_>>()
                 .join(", "),
         })
@@ -465,9 +465,9 @@ fn build_workbook(
         list_column += 1;
     }
     let commune_names: Vec<String> = network
-        .membres
+        .members
         .iter()
-        .map(|member| member.nom.clone())
+        .map(|member| member.name.clone())
         .collect();
     write_list(lists, list_column, "Commune", &commune_names)?;
     let commune_range = sheet_reference(

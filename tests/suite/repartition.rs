@@ -406,9 +406,7 @@ fn inputs_problems_are_located() {
     // A member without a population in the vintage in force: located on its line.
     let missing = SIX.replace("\"44221\" = { municipale = 1559, totale = 1590 }\n", "");
     let mut problem_inputs = inputs(SIX, Vec::new(), Vec::new());
-    problem_inputs.network.populations[0]
-        .valeurs
-        .remove("44221");
+    problem_inputs.network.populations[0].values.remove("44221");
     problem_inputs.network_text.text = missing;
     let problems = compute(&problem_inputs, 2024, None).unwrap_err();
     assert_eq!(problems.len(), 1, "{problems:#?}");
@@ -670,23 +668,23 @@ mod populations {
         assert!(after.starts_with(&before), "{after}");
         let parsed = parse_network(&after).unwrap();
         let vintage = parsed.vintage_on(super::date(2025, 1, 1)).unwrap();
-        assert_eq!(vintage.millesime, 2022);
-        assert_eq!(vintage.valeurs.len(), 6);
+        assert_eq!(vintage.vintage, 2022);
+        assert_eq!(vintage.values.len(), 6);
         assert_eq!(
-            vintage.valeurs["44015"],
+            vintage.values["44015"],
             Population {
-                municipale: 10_301,
-                totale: 10_527
+                municipal: 10_301,
+                total: 10_527
             }
         );
         assert_eq!(
-            vintage.valeurs["44221"],
+            vintage.values["44221"],
             Population {
-                municipale: 1_580,
-                totale: 1_612
+                municipal: 1_580,
+                total: 1_612
             }
         );
-        assert!(!vintage.valeurs.contains_key("44109"));
+        assert!(!vintage.values.contains_key("44109"));
     }
 
     #[test]

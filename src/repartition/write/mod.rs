@@ -74,8 +74,8 @@ fn integer(value: u64) -> String {
 
 fn key_label(key: PopulationKey) -> &'static str {
     match key {
-        PopulationKey::Totale => "population totale",
-        PopulationKey::Municipale => "population municipale",
+        PopulationKey::Total => "population totale",
+        PopulationKey::Municipal => "population municipale",
     }
 }
 

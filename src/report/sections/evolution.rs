@@ -151,7 +151,7 @@ fn network_chart(builder: &Builder, years: &[i32]) -> Chart {
         ),
         source: format!(
             "Source : {}, demandes d'aide facultative {first}-{year} – traitement observatoire",
-            builder.context.verification.network.nom
+            builder.context.verification.network.name
         ),
         shape: Shape::Lines,
         categories: years.iter().map(i32::to_string).collect(),

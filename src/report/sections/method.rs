@@ -11,8 +11,8 @@ pub(super) fn add(builder: &mut Builder) {
     builder.section("methode", "Méthode, sources et secret statistique");
     builder.text(format!(
         "Sources : les formulaires partagés de recueil de la demande d'aide facultative et les grilles statistiques annuelles des CCAS du « {} », vérifiés par l'outil observatoire ; les populations légales de l'Insee (clé : population {}) ; le recensement de l'Insee pour le profil de la population.",
-        network.nom,
-        network.cle_population.label()
+        network.name,
+        network.population_key.label()
     ));
     if let Some(text) = crate::report::zones::sources_text(context) {
         builder.text(text);

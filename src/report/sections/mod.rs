@@ -119,7 +119,7 @@ impl Builder<'_> {
     fn source_line(&self) -> String {
         format!(
             "Source : {}, demandes d'aide facultative {} – traitement observatoire",
-            self.context.verification.network.nom, self.context.year
+            self.context.verification.network.name, self.context.year
         )
     }
 
