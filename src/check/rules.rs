@@ -1,7 +1,8 @@
 //! Rules across the fields of a row (a decision after its request, an amount granted
 //! when aid is granted…) and across files (a request number used twice).
 
-use super::{quoted_list, CheckedSheet, Checker, FieldSet, Record, Value};
+use super::parse::{nearest, quoted_list};
+use super::{CheckedSheet, Checker, FieldSet, Record, Value};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::fold::fold;
 use chrono::{Datelike, NaiveDate};
@@ -240,7 +241,7 @@ fn check_indicator_row(
             .iter()
             .map(|indicator| indicator.code.clone())
             .collect();
-        let hint = match super::nearest(&code, &codes) {
+        let hint = match nearest(&code, &codes) {
             Some(nearest) => format!(
                 "vouliez-vous dire « {nearest} » ? indicateurs : {}",
                 quoted_list(&codes)
@@ -270,7 +271,7 @@ fn check_indicator_row(
         match allowed.iter().find(|label| fold(label) == fold(&modality)) {
             Some(label) => record.values[modality_index] = Value::Text(label.clone()),
             None => {
-                let hint = match super::nearest(&modality, &allowed) {
+                let hint = match nearest(&modality, &allowed) {
                     Some(nearest) => format!(
                         "vouliez-vous dire « {nearest} » ? modalités de {} : {}",
                         indicator.code,
