@@ -129,3 +129,44 @@ fn empty_template_rows_note(checked: &CheckedSheet, sheet_location: &Location) -
         "si une valeur est nulle, saisissez 0 : une ligne vide est considérée comme non renseignée"
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(cells: &[&str]) -> RawRow {
+        RawRow {
+            index: 0,
+            cells: cells
+                .iter()
+                .map(|text| {
+                    if text.is_empty() {
+                        RawCell::Empty
+                    } else {
+                        RawCell::Text(text.to_string())
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_total_row_starts_with_total_or_subtotal_at_its_first_filled_cell() {
+        assert!(is_total_row(&row(&["", "Total", "12"])));
+        assert!(is_total_row(&row(&["Sous-total Blain", "3"])));
+        assert!(is_total_row(&row(&["TOTAL GÉNÉRAL"])));
+        assert!(!is_total_row(&row(&["Blain", "Total"])));
+        assert!(!is_total_row(&row(&["", ""])));
+    }
+
+    #[test]
+    fn a_footnote_is_one_cell_of_text_starting_like_a_note() {
+        assert!(is_footnote_row(&row(&["Source : CCAS de Blain"])));
+        assert!(is_footnote_row(&row(&["", "* montants en euros"])));
+        assert!(is_footnote_row(&row(&["(1) hors frais de dossier"])));
+        assert!(is_footnote_row(&row(&["N.B. les montants sont arrondis"])));
+        assert!(!is_footnote_row(&row(&["Sourcellerie"])));
+        assert!(!is_footnote_row(&row(&["Source : CCAS", "12"])));
+        assert!(!is_footnote_row(&row(&["Blain"])));
+    }
+}
