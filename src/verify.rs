@@ -206,6 +206,27 @@ fn identity(metadata: &std::fs::Metadata) -> Option<(u64, u64)> {
     }
 }
 
+/// What the walk does after looking at one entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Visit {
+    /// Go on with the next entry (inside the folder, for a folder).
+    Next,
+    /// Do not go into this folder.
+    SkipFolder,
+}
+
+/// One walk of a folder given: the files listed, and what was met to list each once.
+struct Walk<'w> {
+    root: &'w Path,
+    shown_root: &'w str,
+    /// Files and folders met, by identity, with the name shown for the first path.
+    seen: std::collections::HashMap<(u64, u64), String>,
+    /// Files listed through a symbolic link, by identity, with their place in `found`.
+    linked_files: std::collections::HashMap<(u64, u64), usize>,
+    found: &'w mut Vec<Candidate>,
+    diagnostics: &'w mut Vec<Diagnostic>,
+}
+
 /// Lists the regular files of a folder, recursively, in a stable order (by name, a folder's
 /// content right after it). Symbolic links are followed to a regular file or to a folder
 /// not yet visited (`walkdir` detects a link back to a folder being walked; the identity of
@@ -217,17 +238,16 @@ fn walk(
     found: &mut Vec<Candidate>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<(), ToolError> {
-    let shown = |path: &Path| match path.strip_prefix(root) {
-        Ok(relative) if relative.as_os_str().is_empty() => shown_root.to_string(),
-        Ok(relative) => shown_path(shown_root, relative),
-        Err(_) => path.display().to_string(),
+    let mut walk = Walk {
+        root,
+        shown_root,
+        seen: std::collections::HashMap::new(),
+        linked_files: std::collections::HashMap::new(),
+        found,
+        diagnostics,
     };
-    let mut seen: std::collections::HashMap<(u64, u64), String> = std::collections::HashMap::new();
-    // Files listed through a symbolic link, by identity, with their place in `found`.
-    let mut linked_files: std::collections::HashMap<(u64, u64), usize> =
-        std::collections::HashMap::new();
     if let Some(root_identity) = std::fs::metadata(root).ok().as_ref().and_then(identity) {
-        seen.insert(root_identity, shown_root.to_string());
+        walk.seen.insert(root_identity, shown_root.to_string());
     }
     let mut entries = walkdir::WalkDir::new(root)
         .follow_links(true)
@@ -235,148 +255,216 @@ fn walk(
         .sort_by_file_name()
         .into_iter();
     while let Some(entry) = entries.next() {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(error) => {
-                let path = error
-                    .path()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_else(|| root.to_path_buf());
-                if let Some(ancestor) = error.loop_ancestor() {
-                    diagnostics.push(
-                        Diagnostic::new(Code::N006, Location::file(shown(&path)), format!("lien symbolique ignoré : il mène au dossier « {} », qui le contient (une boucle)", shown(ancestor)))
-                            .hint("le contenu de ce dossier est déjà lu ; supprimez le lien si vous ne l'avez pas créé exprès"),
-                    );
-                    continue;
-                }
-                let is_link = std::fs::symlink_metadata(&path)
-                    .map(|metadata| metadata.file_type().is_symlink())
-                    .unwrap_or(false);
-                if is_link && error.depth() > 0 {
-                    // A broken link: read_file says where it points.
-                    found.push(Candidate {
-                        shown: shown(&path),
-                        path,
-                    });
-                    continue;
-                }
-                return Err(ToolError::FolderUnreadable {
-                    path: shown(&path),
-                    cause: error
-                        .io_error()
-                        .map(crate::output::io_error_in_french)
-                        .unwrap_or_else(|| "erreur de lecture".to_string()),
-                });
-            }
+        let visit = match entry {
+            Ok(entry) => walk.visit(&entry),
+            Err(error) => walk.unreadable_entry(&error)?,
         };
+        if visit == Visit::SkipFolder {
+            entries.skip_current_dir();
+        }
+    }
+    Ok(())
+}
+
+impl Walk<'_> {
+    /// The path as shown to the user: under the folder as it was given.
+    fn shown(&self, path: &Path) -> String {
+        match path.strip_prefix(self.root) {
+            Ok(relative) if relative.as_os_str().is_empty() => self.shown_root.to_string(),
+            Ok(relative) => shown_path(self.shown_root, relative),
+            Err(_) => path.display().to_string(),
+        }
+    }
+
+    /// An entry the walk could not read: a link back to a folder containing it is noted
+    /// and skipped, a broken link is listed (reading it says where it points), anything
+    /// else stops the verification.
+    fn unreadable_entry(&mut self, error: &walkdir::Error) -> Result<Visit, ToolError> {
+        let path = error
+            .path()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| self.root.to_path_buf());
+        if let Some(ancestor) = error.loop_ancestor() {
+            self.diagnostics.push(
+                Diagnostic::new(Code::N006, Location::file(self.shown(&path)), format!("lien symbolique ignoré : il mène au dossier « {} », qui le contient (une boucle)", self.shown(ancestor)))
+                    .hint("le contenu de ce dossier est déjà lu ; supprimez le lien si vous ne l'avez pas créé exprès"),
+            );
+            return Ok(Visit::Next);
+        }
+        let is_link = std::fs::symlink_metadata(&path)
+            .map(|metadata| metadata.file_type().is_symlink())
+            .unwrap_or(false);
+        if is_link && error.depth() > 0 {
+            // A broken link: read_file says where it points.
+            self.found.push(Candidate {
+                shown: self.shown(&path),
+                path,
+            });
+            return Ok(Visit::Next);
+        }
+        Err(ToolError::FolderUnreadable {
+            path: self.shown(&path),
+            cause: error
+                .io_error()
+                .map(crate::output::io_error_in_french)
+                .unwrap_or_else(|| "erreur de lecture".to_string()),
+        })
+    }
+
+    /// Looks at one entry, in this order: its name, its identity (met already?), then
+    /// for a folder its depth, for a file its kind and extension.
+    fn visit(&mut self, entry: &walkdir::DirEntry) -> Visit {
         let name = entry.file_name().to_string_lossy().into_owned();
         let path = entry.path().to_path_buf();
         let is_folder = entry.file_type().is_dir();
-        if is_lock_file(&name) {
-            diagnostics.push(
-                Diagnostic::new(Code::N004, Location::file(shown(&path)), "fichier de verrouillage ignoré : le classeur correspondant est sans doute ouvert dans un tableur")
-                    .hint("fermez le classeur avant de lancer la vérification"),
-            );
-            continue;
-        }
-        if name.starts_with('.') {
-            if is_folder {
-                entries.skip_current_dir();
-            }
-            continue;
-        }
-        if is_folder && name.eq_ignore_ascii_case(RAW_FOLDER) {
-            diagnostics.push(
-                Diagnostic::new(Code::N004, Location::file(shown(&path)), "dossier « brut » ignoré : il contient des fichiers non anonymisés, qui ne quittent pas le CCAS")
-                    .hint("n'envoyez que les fichiers produits par « observatoire anonymiser »"),
-            );
-            entries.skip_current_dir();
-            continue;
-        }
-        if is_folder && name.eq_ignore_ascii_case(FEEDBACK_FOLDER) {
-            diagnostics.push(
-                Diagnostic::new(Code::N004, Location::file(shown(&path)), "dossier « retours » ignoré : il contient les copies annotées renvoyées aux CCAS, pas des fichiers reçus")
-                    .hint("placez les fichiers corrigés reçus des CCAS hors de ce dossier"),
-            );
-            entries.skip_current_dir();
-            continue;
+        if let Some(visit) = self.skipped_by_name(&name, &path, is_folder) {
+            return visit;
         }
         let metadata = entry.metadata().ok();
         let key = metadata.as_ref().and_then(identity);
         if let Some(key) = key {
-            if let Some(first) = seen.get(&key) {
-                let (kept, dropped) = match linked_files.get(&key) {
-                    // The file itself is kept rather than a link to it met first.
-                    Some(position) if !is_folder && !entry.path_is_symlink() => {
-                        let link = std::mem::replace(
-                            &mut found[*position],
-                            Candidate {
-                                shown: shown(&path),
-                                path: path.clone(),
-                            },
-                        );
-                        linked_files.remove(&key);
-                        seen.insert(key, shown(&path));
-                        (shown(&path), link.shown)
-                    }
-                    _ => (first.clone(), shown(&path)),
+            if self.met_again(key, entry, &path, is_folder) {
+                return if is_folder {
+                    Visit::SkipFolder
+                } else {
+                    Visit::Next
                 };
-                diagnostics.push(
-                    Diagnostic::new(Code::N006, Location::file(&dropped), format!("{} ignoré : c'est « {kept} », déjà lu par un autre chemin (lien symbolique ou lien physique)", if is_folder { "dossier" } else { "fichier" }))
-                        .hint("chaque fichier n'est compté qu'une fois ; supprimez le lien si vous ne l'avez pas créé exprès"),
-                );
-                if is_folder {
-                    entries.skip_current_dir();
-                }
-                continue;
             }
-            seen.insert(key, shown(&path));
         }
         if is_folder {
-            if entry.depth() > MAX_FOLDER_DEPTH {
-                diagnostics.push(
-                    Diagnostic::new(Code::W006, Location::file(shown(&path)), format!("dossier non lu : il est à plus de {MAX_FOLDER_DEPTH} niveaux de sous-dossiers sous « {shown_root} »"))
-                        .hint("rangez les fichiers des CCAS moins profondément (un sous-dossier par commune suffit)"),
-                );
-                entries.skip_current_dir();
-            }
-            continue;
+            return self.folder_depth(entry, &path);
         }
         if let Some(kind) = metadata.as_ref().and_then(crate::read::special_kind) {
-            diagnostics.push(
+            self.diagnostics.push(
                 Diagnostic::new(
                     Code::N004,
-                    Location::file(shown(&path)),
+                    Location::file(self.shown(&path)),
                     format!("ignoré : ce n'est pas un fichier ordinaire, c'est {kind}"),
                 )
                 .hint("seuls les fichiers de tableur (xlsx, xlsm, xls, ods, csv, txt) sont lus"),
             );
-            continue;
+            return Visit::Next;
         }
         if entry.depth() == 1 && name == NETWORK_FILE {
-            continue;
+            return Visit::Next;
         }
-        let extension = Path::new(&name)
+        self.list_file(entry, &name, path, key);
+        Visit::Next
+    }
+
+    /// Entries left out by their name: lock files of an open workbook, hidden entries, and
+    /// the folders of raw files and of feedback copies.
+    fn skipped_by_name(&mut self, name: &str, path: &Path, is_folder: bool) -> Option<Visit> {
+        if is_lock_file(name) {
+            self.diagnostics.push(
+                Diagnostic::new(Code::N004, Location::file(self.shown(path)), "fichier de verrouillage ignoré : le classeur correspondant est sans doute ouvert dans un tableur")
+                    .hint("fermez le classeur avant de lancer la vérification"),
+            );
+            return Some(Visit::Next);
+        }
+        if name.starts_with('.') {
+            return Some(if is_folder {
+                Visit::SkipFolder
+            } else {
+                Visit::Next
+            });
+        }
+        if is_folder && name.eq_ignore_ascii_case(RAW_FOLDER) {
+            self.diagnostics.push(
+                Diagnostic::new(Code::N004, Location::file(self.shown(path)), "dossier « brut » ignoré : il contient des fichiers non anonymisés, qui ne quittent pas le CCAS")
+                    .hint("n'envoyez que les fichiers produits par « observatoire anonymiser »"),
+            );
+            return Some(Visit::SkipFolder);
+        }
+        if is_folder && name.eq_ignore_ascii_case(FEEDBACK_FOLDER) {
+            self.diagnostics.push(
+                Diagnostic::new(Code::N004, Location::file(self.shown(path)), "dossier « retours » ignoré : il contient les copies annotées renvoyées aux CCAS, pas des fichiers reçus")
+                    .hint("placez les fichiers corrigés reçus des CCAS hors de ce dossier"),
+            );
+            return Some(Visit::SkipFolder);
+        }
+        None
+    }
+
+    /// Whether the file or folder of identity `key` was met already by another path (it
+    /// is then noted as ignored); else remembers it. A file met first through a symbolic
+    /// link gives way to the file itself.
+    fn met_again(
+        &mut self,
+        key: (u64, u64),
+        entry: &walkdir::DirEntry,
+        path: &Path,
+        is_folder: bool,
+    ) -> bool {
+        let Some(first) = self.seen.get(&key) else {
+            self.seen.insert(key, self.shown(path));
+            return false;
+        };
+        let shown = self.shown(path);
+        let (kept, dropped) = match self.linked_files.get(&key) {
+            // The file itself is kept rather than a link to it met first.
+            Some(position) if !is_folder && !entry.path_is_symlink() => {
+                let link = std::mem::replace(
+                    &mut self.found[*position],
+                    Candidate {
+                        shown: shown.clone(),
+                        path: path.to_path_buf(),
+                    },
+                );
+                self.linked_files.remove(&key);
+                self.seen.insert(key, shown.clone());
+                (shown, link.shown)
+            }
+            _ => (first.clone(), shown),
+        };
+        self.diagnostics.push(
+            Diagnostic::new(Code::N006, Location::file(&dropped), format!("{} ignoré : c'est « {kept} », déjà lu par un autre chemin (lien symbolique ou lien physique)", if is_folder { "dossier" } else { "fichier" }))
+                .hint("chaque fichier n'est compté qu'une fois ; supprimez le lien si vous ne l'avez pas créé exprès"),
+        );
+        true
+    }
+
+    /// A folder too deep below the folder given is not read (W006).
+    fn folder_depth(&mut self, entry: &walkdir::DirEntry, path: &Path) -> Visit {
+        if entry.depth() <= MAX_FOLDER_DEPTH {
+            return Visit::Next;
+        }
+        self.diagnostics.push(
+            Diagnostic::new(Code::W006, Location::file(self.shown(path)), format!("dossier non lu : il est à plus de {MAX_FOLDER_DEPTH} niveaux de sous-dossiers sous « {} »", self.shown_root))
+                .hint("rangez les fichiers des CCAS moins profondément (un sous-dossier par commune suffit)"),
+        );
+        Visit::SkipFolder
+    }
+
+    /// Lists a file of a spreadsheet format (remembering it when met through a symbolic
+    /// link); notes any other file as ignored.
+    fn list_file(
+        &mut self,
+        entry: &walkdir::DirEntry,
+        name: &str,
+        path: PathBuf,
+        key: Option<(u64, u64)>,
+    ) {
+        let extension = Path::new(name)
             .extension()
             .and_then(|extension| extension.to_str())
             .unwrap_or_default();
         if SourceFormat::from_extension(extension).is_some() {
             if let (Some(key), true) = (key, entry.path_is_symlink()) {
-                linked_files.insert(key, found.len());
+                self.linked_files.insert(key, self.found.len());
             }
-            found.push(Candidate {
-                shown: shown(&path),
+            self.found.push(Candidate {
+                shown: self.shown(&path),
                 path,
             });
         } else {
-            diagnostics.push(Diagnostic::new(
+            self.diagnostics.push(Diagnostic::new(
                 Code::N004,
-                Location::file(shown(&path)),
+                Location::file(self.shown(&path)),
                 "fichier ignoré : ce n'est pas un tableur (xlsx, xlsm, xls, ods ou csv)",
             ));
         }
     }
-    Ok(())
 }
 
 fn load_network(
@@ -406,7 +494,6 @@ pub fn verify(paths: &[PathBuf], options: &VerifyOptions) -> Result<Verification
     let schemas =
         crate::schema::schemas().map_err(|error| ToolError::Internal(error.to_string()))?;
     let mut diagnostics = Vec::new();
-    let mut candidates = Vec::new();
     let mut network_file: Option<(PathBuf, String)> = options
         .network_file
         .as_ref()
@@ -416,16 +503,55 @@ pub fn verify(paths: &[PathBuf], options: &VerifyOptions) -> Result<Verification
             return Err(ToolError::PathNotFound(shown.clone()));
         }
     }
+    let candidates = list_candidates(paths, &mut network_file, &mut diagnostics)?;
+    let (network, network_source, network_text) = choose_network(
+        network_file.as_ref(),
+        paths,
+        options.max_input_bytes,
+        &mut diagnostics,
+    );
+    let checker = Checker::new(schemas, &network);
+    let mut files = Vec::new();
+    let mut sheets = Vec::new();
+    for candidate in &candidates {
+        files.push(check_file(
+            &checker,
+            candidate,
+            options.max_input_bytes,
+            &mut sheets,
+            &mut diagnostics,
+        ));
+    }
+    check_across_files(&mut sheets, &mut diagnostics);
+    add_sheet_summaries(&sheets, &mut files);
+    Ok(Verification {
+        files,
+        diagnostics,
+        sheets,
+        network,
+        network_source,
+        network_text,
+    })
+}
+
+/// The files to read under `paths`, in their order (folders walked); the first folder
+/// holding a `reseau.toml` gives the network, unless one was given already.
+fn list_candidates(
+    paths: &[PathBuf],
+    network_file: &mut Option<(PathBuf, String)>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Vec<Candidate>, ToolError> {
+    let mut candidates = Vec::new();
     for path in paths {
         let shown = path.to_string_lossy().into_owned();
         if path.is_dir() {
             if network_file.is_none() && path.join(NETWORK_FILE).is_file() {
-                network_file = Some((
+                *network_file = Some((
                     path.join(NETWORK_FILE),
                     shown_path(&shown, Path::new(NETWORK_FILE)),
                 ));
             }
-            walk(path, &shown, &mut candidates, &mut diagnostics)?;
+            walk(path, &shown, &mut candidates, diagnostics)?;
         } else if path.exists() || std::fs::symlink_metadata(path).is_ok() {
             candidates.push(Candidate {
                 path: path.clone(),
@@ -435,19 +561,28 @@ pub fn verify(paths: &[PathBuf], options: &VerifyOptions) -> Result<Verification
             return Err(ToolError::PathNotFound(shown));
         }
     }
-    let (network, network_source, network_text) = match &network_file {
-        Some((path, shown)) => {
-            match load_network(path, shown, options.max_input_bytes, &mut diagnostics) {
-                Some((network, text)) => (network, Some(shown.clone()), Some(text)),
-                None => {
-                    diagnostics.push(
+    Ok(candidates)
+}
+
+/// The network to check with, where it came from and its text: the file found or given,
+/// or the built-in default (with a note) when there is none or it is invalid.
+fn choose_network(
+    network_file: Option<&(PathBuf, String)>,
+    paths: &[PathBuf],
+    limit: u64,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Network, Option<String>, Option<String>) {
+    match network_file {
+        Some((path, shown)) => match load_network(path, shown, limit, diagnostics) {
+            Some((network, text)) => (network, Some(shown.clone()), Some(text)),
+            None => {
+                diagnostics.push(
                     Diagnostic::new(Code::N003, Location::file(shown), "reseau.toml est invalide : les autres fichiers sont vérifiés avec le réseau par défaut (les six communes de la convention)")
                         .hint("corrigez reseau.toml (voir les erreurs E040), puis relancez la vérification"),
                 );
-                    (Network::default_network(), None, None)
-                }
+                (Network::default_network(), None, None)
             }
-        }
+        },
         None => {
             diagnostics.push(
                 Diagnostic::new(Code::N003, Location::file(paths.first().map(|path| path.to_string_lossy().into_owned()).unwrap_or_default()), "pas de fichier reseau.toml : le réseau par défaut (les six communes de la convention) est utilisé")
@@ -455,77 +590,84 @@ pub fn verify(paths: &[PathBuf], options: &VerifyOptions) -> Result<Verification
             );
             (Network::default_network(), None, None)
         }
-    };
-    let checker = Checker::new(schemas, &network);
-    let mut files = Vec::new();
-    let mut sheets = Vec::new();
-    for candidate in &candidates {
-        let workbook =
-            match read_file_within(&candidate.path, &candidate.shown, options.max_input_bytes) {
-                Ok(workbook) => workbook,
-                Err(problem) => {
-                    diagnostics.push(problem);
-                    files.push(FileSummary {
-                        fichier: candidate.shown.clone(),
-                        chemin: candidate.path.clone(),
-                        format: None,
-                        lu: false,
-                        feuilles: Vec::new(),
-                    });
-                    continue;
-                }
-            };
-        let mut summary = FileSummary {
-            fichier: candidate.shown.clone(),
-            chemin: candidate.path.clone(),
-            format: Some(workbook.format),
-            lu: true,
-            feuilles: Vec::new(),
-        };
-        for problem in &workbook.problems {
-            if let Some(sheet) = &problem.location.sheet {
-                summary.feuilles.push(SheetSummary {
-                    feuille: Some(sheet.clone()),
-                    modele: None,
-                    lignes_lues: 0,
-                    lignes_acceptees: 0,
-                    lignes_rejetees: 0,
-                    lignes_de_total: 0,
-                    ignoree: false,
-                    illisible: true,
-                });
-            }
-        }
-        diagnostics.extend(workbook.problems.iter().cloned());
-        for sheet in &workbook.sheets {
-            match checker.check_sheet(&candidate.shown, sheet, &mut diagnostics) {
-                SheetOutcome::Checked(checked) => sheets.push(*checked),
-                SheetOutcome::Skipped => summary.feuilles.push(SheetSummary {
-                    feuille: sheet.name.clone(),
-                    modele: None,
-                    lignes_lues: 0,
-                    lignes_acceptees: 0,
-                    lignes_rejetees: 0,
-                    lignes_de_total: 0,
-                    ignoree: true,
-                    illisible: false,
-                }),
-            }
-        }
-        let data_sheets = sheets
-            .iter()
-            .filter(|sheet| sheet.file == candidate.shown)
-            .count();
-        if data_sheets == 0 && workbook.problems.is_empty() {
-            diagnostics.push(
-                Diagnostic::new(Code::W005, Location::file(&candidate.shown), "aucune donnée n'a été lue dans ce fichier : aucune feuille ne suit un modèle")
-                    .hint("vérifiez qu'il s'agit du bon fichier, et que ses en-têtes sont ceux du modèle (observatoire modeles)"),
-            );
-        }
-        files.push(summary);
     }
-    check_across_files(&mut sheets, &mut diagnostics);
-    for sheet in &sheets {
+}
+
+impl SheetSummary {
+    /// A sheet with no rows counted: skipped (`ignoree`) or unreadable (`illisible`).
+    fn without_rows(feuille: Option<String>, ignoree: bool, illisible: bool) -> Self {
+        SheetSummary {
+            feuille,
+            modele: None,
+            lignes_lues: 0,
+            lignes_acceptees: 0,
+            lignes_rejetees: 0,
+            lignes_de_total: 0,
+            ignoree,
+            illisible,
+        }
+    }
+}
+
+/// Reads and checks one file: its sheets that follow a schema go to `sheets`, the others
+/// are in its summary (the sheets checked are added to it after the checks across files).
+fn check_file(
+    checker: &Checker<'_>,
+    candidate: &Candidate,
+    limit: u64,
+    sheets: &mut Vec<CheckedSheet>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> FileSummary {
+    let mut summary = FileSummary {
+        fichier: candidate.shown.clone(),
+        chemin: candidate.path.clone(),
+        format: None,
+        lu: false,
+        feuilles: Vec::new(),
+    };
+    let workbook = match read_file_within(&candidate.path, &candidate.shown, limit) {
+        Ok(workbook) => workbook,
+        Err(problem) => {
+            diagnostics.push(problem);
+            return summary;
+        }
+    };
+    summary.format = Some(workbook.format);
+    summary.lu = true;
+    for problem in &workbook.problems {
+        if let Some(sheet) = &problem.location.sheet {
+            summary
+                .feuilles
+                .push(SheetSummary::without_rows(Some(sheet.clone()), false, true));
+        }
+    }
+    diagnostics.extend(workbook.problems.iter().cloned());
+    for sheet in &workbook.sheets {
+        match checker.check_sheet(&candidate.shown, sheet, diagnostics) {
+            SheetOutcome::Checked(checked) => sheets.push(*checked),
+            SheetOutcome::Skipped => {
+                summary
+                    .feuilles
+                    .push(SheetSummary::without_rows(sheet.name.clone(), true, false))
+            }
+        }
+    }
+    let data_sheets = sheets
+        .iter()
+        .filter(|sheet| sheet.file == candidate.shown)
+        .count();
+    if data_sheets == 0 && workbook.problems.is_empty() {
+        diagnostics.push(
+            Diagnostic::new(Code::W005, Location::file(&candidate.shown), "aucune donnée n'a été lue dans ce fichier : aucune feuille ne suit un modèle")
+                .hint("vérifiez qu'il s'agit du bon fichier, et que ses en-têtes sont ceux du modèle (observatoire modeles)"),
+        );
+    }
+    summary
+}
+
+/// Adds the counts of each sheet checked to the summary of its file.
+fn add_sheet_summaries(sheets: &[CheckedSheet], files: &mut [FileSummary]) {
+    for sheet in sheets {
         if let Some(file) = files.iter_mut().find(|file| file.fichier == sheet.file) {
             let read = sheet.rows_read();
             let accepted = sheet.rows_accepted();
@@ -541,12 +683,4 @@ pub fn verify(paths: &[PathBuf], options: &VerifyOptions) -> Result<Verification
             });
         }
     }
-    Ok(Verification {
-        files,
-        diagnostics,
-        sheets,
-        network,
-        network_source,
-        network_text,
-    })
 }

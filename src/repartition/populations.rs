@@ -14,8 +14,8 @@
 
 use crate::diagnostic::{cell_name, Code, Diagnostic, Location};
 use crate::french::number_as_text;
-use crate::network::{parse_network, Network, Population};
-use crate::read::{read_bytes, RawCell, RawRow, RawSheet};
+use crate::network::{parse_network_shown_as, Network, Population};
+use crate::read::{read_bytes, RawCell, RawRow, RawSheet, RawWorkbook};
 use chrono::{Datelike, NaiveDate};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -193,13 +193,6 @@ fn find_table(sheets: &[RawSheet]) -> Option<(&RawSheet, usize, Columns)> {
     (!tables.is_empty()).then(|| tables.swap_remove(best))
 }
 
-fn to_diagnostics(shown: &str, mut problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    for problem in &mut problems {
-        problem.location.file = shown.to_string();
-    }
-    problems
-}
-
 /// The members that need a population in a vintage coming into force on `en_vigueur`: all
 /// but those gone before the year whose call could still use it (a call for year N-1 may
 /// be made after 1 January N).
@@ -218,56 +211,105 @@ fn members_needed(network: &Network, en_vigueur: NaiveDate) -> Vec<(&str, &str)>
     members
 }
 
+/// Why an import stops before writing: a refusal with its diagnostics (exit code 1), or a
+/// file the tool cannot read or write (exit code 2).
+enum Stop {
+    Refused(Vec<Diagnostic>),
+    Failed(ImportError),
+}
+
+impl From<ImportError> for Stop {
+    fn from(error: ImportError) -> Self {
+        Stop::Failed(error)
+    }
+}
+
+/// The populations added, by member (code, name).
+type Added = Vec<(String, String, Population)>;
+
 /// Reads INSEE's file and adds the vintage to `reseau.toml`; refuses (with located
 /// diagnostics, writing nothing) when a member is missing or a value is unreadable.
 pub fn import_populations(options: &ImportOptions) -> Result<ImportReport, ImportError> {
+    match import(options) {
+        Ok(added) => Ok(ImportReport {
+            diagnostics: Vec::new(),
+            added: Some(added),
+        }),
+        Err(Stop::Refused(diagnostics)) => Ok(ImportReport::refused(diagnostics)),
+        Err(Stop::Failed(error)) => Err(error),
+    }
+}
+
+/// The steps of an import, each of which may stop it: read the network, refuse a vintage
+/// already there, read INSEE's table, read each member's populations, write the file.
+fn import(options: &ImportOptions) -> Result<Added, Stop> {
     let network_shown = options.network_file.to_string_lossy().into_owned();
     let insee_shown = options.insee_file.to_string_lossy().into_owned();
+    let (network, text) = read_network(options, &network_shown)?;
+    refuse_existing_vintage(&network, &text, options.millesime, &network_shown)?;
+    let workbook = read_insee_file(options, &insee_shown)?;
+    let (sheet, header_position, columns) = insee_table(&workbook.sheets, &insee_shown)?;
+    let needed = members_needed(&network, options.en_vigueur);
+    let added = member_populations(&needed, sheet, header_position, &columns, &insee_shown)?;
+    write_vintage(&text, options, &added, network_shown)?;
+    Ok(added)
+}
+
+/// The network of `reseau.toml`, with the text it was read from.
+fn read_network(options: &ImportOptions, network_shown: &str) -> Result<(Network, String), Stop> {
     let bytes =
         crate::read::read_bounded(&options.network_file, crate::read::DEFAULT_MAX_INPUT_BYTES)
             .map_err(|problem| ImportError::Read {
-                path: network_shown.clone(),
+                path: network_shown.to_string(),
                 cause: problem.cause_in_french(),
             })?;
     let text = crate::read::decode_text(&bytes);
-    let network = match parse_network(&text) {
-        Ok(network) => network,
-        Err(problems) => {
-            return Ok(ImportReport::refused(to_diagnostics(
-                &network_shown,
-                problems,
-            )))
-        }
-    };
-    if let Some(existing) = network
+    match parse_network_shown_as(&text, network_shown) {
+        Ok(network) => Ok((network, text)),
+        Err(problems) => Err(Stop::Refused(problems)),
+    }
+}
+
+/// A vintage is added once: one already in the file is refused, at its line.
+fn refuse_existing_vintage(
+    network: &Network,
+    text: &str,
+    millesime: i32,
+    network_shown: &str,
+) -> Result<(), Stop> {
+    let Some(existing) = network
         .populations
         .iter()
-        .find(|vintage| vintage.vintage == options.millesime)
-    {
-        let network_text = super::NetworkText {
-            shown: network_shown.clone(),
-            text: text.clone(),
-        };
-        let mut location = Location::file(&network_shown);
-        location.row = network_text
-            .vintage_values_line(existing.vintage)
-            .and_then(|line| u32::try_from(line).ok());
-        return Ok(ImportReport::refused(vec![Diagnostic::new(
-            Code::E040,
-            location,
-            format!("le millésime {} est déjà dans reseau.toml", options.millesime),
-        )
-        .hint("supprimez le bloc [[populations]] de ce millésime pour le remplacer, ou vérifiez --millesime")]));
-    }
+        .find(|vintage| vintage.vintage == millesime)
+    else {
+        return Ok(());
+    };
+    let network_text = super::NetworkText {
+        shown: network_shown.to_string(),
+        text: text.to_string(),
+    };
+    let mut location = Location::file(network_shown);
+    location.row = network_text
+        .vintage_values_line(existing.vintage)
+        .and_then(|line| u32::try_from(line).ok());
+    Err(Stop::Refused(vec![Diagnostic::new(
+        Code::E040,
+        location,
+        format!("le millésime {millesime} est déjà dans reseau.toml"),
+    )
+    .hint("supprimez le bloc [[populations]] de ce millésime pour le remplacer, ou vérifiez --millesime")]))
+}
 
+/// INSEE's file, read as a workbook whatever its format.
+fn read_insee_file(options: &ImportOptions, insee_shown: &str) -> Result<RawWorkbook, Stop> {
     let bytes =
         crate::read::read_bounded(&options.insee_file, crate::read::DEFAULT_MAX_INPUT_BYTES)
             .map_err(|problem| ImportError::Read {
-                path: insee_shown.clone(),
+                path: insee_shown.to_string(),
                 cause: problem.cause_in_french(),
             })?;
     let path = &options.insee_file;
-    let workbook = match read_bytes(
+    read_bytes(
         bytes,
         Some(
             path.extension()
@@ -275,31 +317,47 @@ pub fn import_populations(options: &ImportOptions) -> Result<ImportReport, Impor
                 .unwrap_or_default(),
         ),
         path.file_stem().and_then(|stem| stem.to_str()),
-        &insee_shown,
-    ) {
-        Ok(workbook) => workbook,
-        Err(diagnostic) => return Ok(ImportReport::refused(vec![diagnostic])),
-    };
-    let Some((sheet, header_position, columns)) = find_table(&workbook.sheets) else {
-        return Ok(ImportReport::refused(vec![Diagnostic::new(
+        insee_shown,
+    )
+    .map_err(|diagnostic| Stop::Refused(vec![diagnostic]))
+}
+
+/// The sheet of populations by commune, its header row and columns; refused without
+/// one, or when its commune code column is missing.
+fn insee_table<'w>(
+    sheets: &'w [RawSheet],
+    insee_shown: &str,
+) -> Result<(&'w RawSheet, usize, Columns), Stop> {
+    let Some((sheet, header_position, columns)) = find_table(sheets) else {
+        return Err(Stop::Refused(vec![Diagnostic::new(
             Code::E055,
-            Location::file(&insee_shown),
+            Location::file(insee_shown),
             "aucune feuille n'a les colonnes des populations légales de l'Insee (PMUN et PTOT, ou « Population municipale » et « Population totale »)",
         )
         .hint("utilisez le fichier des populations légales des communes publié par l'Insee : le csv (colonnes COM ou CODGEO, ou CODDEP et CODCOM, puis PMUN et PTOT) ou le classeur ensemble.xlsx (feuille « Communes »)")]));
     };
     if !columns.has_commune_code() {
-        return Ok(ImportReport::refused(vec![Diagnostic::new(
+        return Err(Stop::Refused(vec![Diagnostic::new(
             Code::E055,
-            Location::file(&insee_shown).with_sheet(sheet.name.as_deref()),
+            Location::file(insee_shown).with_sheet(sheet.name.as_deref()),
             "la colonne du code commune manque (COM, CODGEO, ou CODDEP et CODCOM)",
         )]));
     }
+    Ok((sheet, header_position, columns))
+}
 
-    let needed = members_needed(&network, options.en_vigueur);
+/// The populations of each member `needed`, from its first row in the table; refused
+/// with every member missing and every value unreadable, in the order of the members.
+fn member_populations(
+    needed: &[(&str, &str)],
+    sheet: &RawSheet,
+    header_position: usize,
+    columns: &Columns,
+    insee_shown: &str,
+) -> Result<Added, Stop> {
     let mut found: BTreeMap<String, &RawRow> = BTreeMap::new();
     for row in sheet.rows.iter().skip(header_position + 1) {
-        if let Some(code) = commune_code(&columns, row) {
+        if let Some(code) = commune_code(columns, row) {
             if needed.iter().any(|(member, _)| *member == code) {
                 found.entry(code).or_insert(row);
             }
@@ -307,12 +365,12 @@ pub fn import_populations(options: &ImportOptions) -> Result<ImportReport, Impor
     }
     let mut diagnostics = Vec::new();
     let mut added = Vec::new();
-    for (code, nom) in &needed {
+    for (code, nom) in needed {
         let Some(row) = found.get(*code) else {
             diagnostics.push(
                 Diagnostic::new(
                     Code::E055,
-                    Location::file(&insee_shown).with_sheet(sheet.name.as_deref()),
+                    Location::file(insee_shown).with_sheet(sheet.name.as_deref()),
                     format!("{nom} ({code}), membre du réseau, est absente du fichier"),
                 )
                 .hint("le fichier doit couvrir toutes les communes du réseau : prenez le fichier national (ou départemental) complet de l'Insee"),
@@ -323,7 +381,7 @@ pub fn import_populations(options: &ImportOptions) -> Result<ImportReport, Impor
             let cell = row.cell(column);
             let value = population(cell);
             if value.is_none() {
-                let mut location = Location::file(&insee_shown).with_sheet(sheet.name.as_deref());
+                let mut location = Location::file(insee_shown).with_sheet(sheet.name.as_deref());
                 location.row = Some(row.index + 1);
                 location.cell = u32::try_from(column)
                     .ok()
@@ -353,19 +411,25 @@ pub fn import_populations(options: &ImportOptions) -> Result<ImportReport, Impor
             ));
         }
     }
-    if !diagnostics.is_empty() {
-        return Ok(ImportReport::refused(diagnostics));
+    if diagnostics.is_empty() {
+        Ok(added)
+    } else {
+        Err(Stop::Refused(diagnostics))
     }
+}
 
-    let new_text = match add_vintage(&text, options, &added) {
-        Ok(new_text) => new_text,
-        Err(diagnostic) => return Ok(ImportReport::refused(vec![diagnostic.at(&network_shown)])),
-    };
-    if let Err(problems) = parse_network(&new_text) {
-        return Ok(ImportReport::refused(to_diagnostics(
-            &network_shown,
-            problems,
-        )));
+/// Writes `reseau.toml` with the vintage added, once the new text reads back as a valid
+/// network.
+fn write_vintage(
+    text: &str,
+    options: &ImportOptions,
+    added: &[(String, String, Population)],
+    network_shown: String,
+) -> Result<(), Stop> {
+    let new_text = add_vintage(text, options, added)
+        .map_err(|diagnostic| Stop::Refused(vec![diagnostic.at(&network_shown)]))?;
+    if let Err(problems) = parse_network_shown_as(&new_text, &network_shown) {
+        return Err(Stop::Refused(problems));
     }
     crate::output::write_atomically(&options.network_file, new_text.as_bytes()).map_err(
         |error| ImportError::Write {
@@ -373,10 +437,7 @@ pub fn import_populations(options: &ImportOptions) -> Result<ImportReport, Impor
             cause: crate::output::io_error_in_french(&error),
         },
     )?;
-    Ok(ImportReport {
-        diagnostics: Vec::new(),
-        added: Some(added),
-    })
+    Ok(())
 }
 
 /// A problem editing the file, before its location is known.
