@@ -19,7 +19,7 @@ pub mod attack;
 pub mod model;
 pub mod suppression;
 
-use crate::count::{Figure, Indicators, Key, Kind, Unit, NETWORK};
+use crate::count::{Definition, Figure, Indicators, Key, Kind, Source, Unit, NETWORK};
 use crate::schema::TOTAL_MODALITY;
 use model::{CellInfo, Family, Model, Relation};
 use rust_decimal::prelude::ToPrimitive;
@@ -182,6 +182,8 @@ struct YearModel {
     keys: BTreeMap<usize, Key>,
 }
 
+/// Writes one year's tables into a model: the requests and amounts with their
+/// breakdowns, then the households and what a reader knows of them.
 fn year_model(indicators: &Indicators, year: i32, threshold: u32) -> YearModel {
     let rows: Vec<String> = indicators
         .rows()
@@ -190,64 +192,106 @@ fn year_model(indicators: &Indicators, year: i32, threshold: u32) -> YearModel {
             commune == NETWORK || indicators.sources.contains_key(&(year, commune.clone()))
         })
         .collect();
-    let communes: Vec<&String> = rows.iter().filter(|row| *row != NETWORK).collect();
-    let mut model = Model::default();
-    let mut keys: BTreeMap<usize, Key> = BTreeMap::new();
-    let mut index: BTreeMap<Key, usize> = BTreeMap::new();
-    let mut add = |model: &mut Model,
-                   keys: &mut BTreeMap<usize, Key>,
-                   family: Family,
-                   table: &str,
-                   commune: &str,
-                   code: &str,
-                   modality: &str,
-                   is_row_total: bool|
-     -> Option<usize> {
-        let key = Key::new(year, commune, code, modality);
-        if let Some(position) = index.get(&key) {
-            return Some(*position);
-        }
-        let figure = indicators.figures.get(&key)?;
-        let unit = unit_of(indicators, code);
-        let value = model_value(figure, unit);
-        let position = model.add_cell(
-            value,
-            CellInfo {
-                key: key.clone(),
-                family,
-                table: table.to_string(),
-                row: commune.to_string(),
-                is_row_total,
-                primary: is_primary(figure, unit, threshold),
-            },
-        );
-        keys.insert(position, key.clone());
-        index.insert(key, position);
-        Some(position)
+    let mut builder = ModelBuilder {
+        indicators,
+        year,
+        threshold,
+        model: Model::default(),
+        keys: BTreeMap::new(),
+        index: BTreeMap::new(),
     };
-
-    // Requests and amounts: a total per row, broken down by category.
     for (family, total_code) in [
         (Family::Requests, "demandes"),
         (Family::Amounts, "montant_accorde"),
     ] {
-        let totals: Vec<Option<usize>> = rows
+        builder.add_table_family(&rows, family, total_code);
+    }
+    builder.add_households(&rows);
+    YearModel {
+        model: builder.model,
+        keys: builder.keys,
+    }
+}
+
+/// A year's model being written, with the cells already in it.
+struct ModelBuilder<'a> {
+    indicators: &'a Indicators,
+    year: i32,
+    threshold: u32,
+    model: Model,
+    keys: BTreeMap<usize, Key>,
+    index: BTreeMap<Key, usize>,
+}
+
+/// A year's household cells, by row (a commune or the network).
+struct HouseholdCells {
+    /// `foyers_distincts`.
+    distinct: BTreeMap<String, usize>,
+    /// `foyers_demandes_multiples`.
+    repeat: BTreeMap<String, usize>,
+    /// `demandes` (already in the model).
+    requests: BTreeMap<String, usize>,
+    /// The network's `foyers_plusieurs_communes`.
+    several: Option<usize>,
+}
+
+impl ModelBuilder<'_> {
+    /// The model's variable for a cell of the year, added on first use (`None` when the
+    /// indicators have no such figure). A cell's table is its indicator.
+    fn cell(
+        &mut self,
+        family: Family,
+        row: &str,
+        code: &str,
+        modality: &str,
+        is_row_total: bool,
+    ) -> Option<usize> {
+        let key = Key::new(self.year, row, code, modality);
+        if let Some(position) = self.index.get(&key) {
+            return Some(*position);
+        }
+        let figure = self.indicators.figures.get(&key)?;
+        let unit = unit_of(self.indicators, code);
+        let value = model_value(figure, unit);
+        let position = self.model.add_cell(
+            value,
+            CellInfo {
+                key: key.clone(),
+                family,
+                table: code.to_string(),
+                row: row.to_string(),
+                is_row_total,
+                primary: is_primary(figure, unit, self.threshold),
+            },
+        );
+        self.keys.insert(position, key.clone());
+        self.index.insert(key, position);
+        Some(position)
+    }
+
+    /// One column of cells, one per row, whose communes add up to the network.
+    fn add_column(
+        &mut self,
+        rows: &[String],
+        family: Family,
+        code: &str,
+        modality: &str,
+        is_row_total: bool,
+    ) -> Vec<Option<usize>> {
+        let column: Vec<Option<usize>> = rows
             .iter()
-            .map(|row| {
-                add(
-                    &mut model,
-                    &mut keys,
-                    family,
-                    total_code,
-                    row,
-                    total_code,
-                    TOTAL_MODALITY,
-                    true,
-                )
-            })
+            .map(|row| self.cell(family, row, code, modality, is_row_total))
             .collect();
-        add_column(&mut model, &totals);
-        let breakdowns: Vec<&crate::count::Definition> = indicators
+        add_column(&mut self.model, &column);
+        column
+    }
+
+    /// A total per row (`demandes` or `montant_accorde`) and every additive breakdown of
+    /// it: communes add up to the network, categories to the row's total.
+    fn add_table_family(&mut self, rows: &[String], family: Family, total_code: &str) {
+        let totals = self.add_column(rows, family, total_code, TOTAL_MODALITY, true);
+        let breakdowns: Vec<&Definition> = self
+            .indicators
             .definitions
             .iter()
             .filter(|definition| {
@@ -256,26 +300,11 @@ fn year_model(indicators: &Indicators, year: i32, threshold: u32) -> YearModel {
             })
             .collect();
         for definition in breakdowns {
-            let mut grid: Vec<Vec<Option<usize>>> = Vec::new();
-            for modality in &definition.modalities {
-                let column: Vec<Option<usize>> = rows
-                    .iter()
-                    .map(|row| {
-                        add(
-                            &mut model,
-                            &mut keys,
-                            family,
-                            &definition.code,
-                            row,
-                            &definition.code,
-                            modality,
-                            false,
-                        )
-                    })
-                    .collect();
-                add_column(&mut model, &column);
-                grid.push(column);
-            }
+            let grid: Vec<Vec<Option<usize>>> = definition
+                .modalities
+                .iter()
+                .map(|modality| self.add_column(rows, family, &definition.code, modality, false))
+                .collect();
             for (row_position, total) in totals.iter().enumerate() {
                 let Some(total) = total else { continue };
                 let parts: Vec<Option<usize>> = grid
@@ -285,56 +314,75 @@ fn year_model(indicators: &Indicators, year: i32, threshold: u32) -> YearModel {
                 // A row with a missing category tells nothing by subtraction.
                 if parts.iter().all(Option::is_some) && !parts.is_empty() {
                     let parts: Vec<usize> = parts.into_iter().flatten().collect();
-                    model.sum(&parts, *total);
+                    self.model.sum(&parts, *total);
                 }
             }
         }
     }
 
-    // Households.
-    let mut household =
-        |model: &mut Model, keys: &mut BTreeMap<usize, Key>, row: &str, code: &str| {
-            add(
-                model,
-                keys,
-                Family::Households,
-                code,
-                row,
-                code,
-                TOTAL_MODALITY,
-                false,
-            )
-        };
-    let mut distinct: BTreeMap<String, usize> = BTreeMap::new();
-    let mut repeat: BTreeMap<String, usize> = BTreeMap::new();
-    for row in &rows {
-        if let Some(position) = household(&mut model, &mut keys, row, "foyers_distincts") {
-            distinct.insert(row.clone(), position);
+    /// The household cells and the inequalities that tie them to the requests, to each
+    /// other and to the network.
+    fn add_households(&mut self, rows: &[String]) {
+        let cells = self.household_cells(rows);
+        for row in rows {
+            self.relate_row_households(&cells, row);
         }
-        if let Some(position) = household(&mut model, &mut keys, row, "foyers_demandes_multiples") {
-            repeat.insert(row.clone(), position);
+        let communes: Vec<&String> = rows.iter().filter(|row| *row != NETWORK).collect();
+        self.relate_network_distinct(&cells, &communes);
+        self.relate_network_repeat(&cells, &communes);
+    }
+
+    /// Adds the household cells of every row, then the network's households seen in
+    /// several communes.
+    fn household_cells(&mut self, rows: &[String]) -> HouseholdCells {
+        let mut distinct: BTreeMap<String, usize> = BTreeMap::new();
+        let mut repeat: BTreeMap<String, usize> = BTreeMap::new();
+        for row in rows {
+            if let Some(position) = self.household_cell(row, "foyers_distincts") {
+                distinct.insert(row.clone(), position);
+            }
+            if let Some(position) = self.household_cell(row, "foyers_demandes_multiples") {
+                repeat.insert(row.clone(), position);
+            }
+        }
+        let several = self.household_cell(NETWORK, "foyers_plusieurs_communes");
+        let requests: BTreeMap<String, usize> = rows
+            .iter()
+            .filter_map(|row| {
+                let key = Key::new(self.year, row, "demandes", TOTAL_MODALITY);
+                self.index
+                    .get(&key)
+                    .map(|position| (row.clone(), *position))
+            })
+            .collect();
+        HouseholdCells {
+            distinct,
+            repeat,
+            requests,
+            several,
         }
     }
-    let several = household(&mut model, &mut keys, NETWORK, "foyers_plusieurs_communes");
-    let requests: BTreeMap<String, usize> = rows
-        .iter()
-        .filter_map(|row| {
-            index_of(&keys, year, row, "demandes").map(|position| (row.clone(), position))
-        })
-        .collect();
-    for row in &rows {
-        let (distinct_cell, repeat_cell, requests_cell) =
-            (distinct.get(row), repeat.get(row), requests.get(row));
+
+    fn household_cell(&mut self, row: &str, code: &str) -> Option<usize> {
+        self.cell(Family::Households, row, code, TOTAL_MODALITY, false)
+    }
+
+    /// Within a row: no more households than requests; a household asking several
+    /// times makes at least two requests; no more repeat households than households.
+    fn relate_row_households(&mut self, cells: &HouseholdCells, row: &String) {
+        let (distinct_cell, repeat_cell, requests_cell) = (
+            cells.distinct.get(row),
+            cells.repeat.get(row),
+            cells.requests.get(row),
+        );
         if let (Some(distinct_cell), Some(requests_cell)) = (distinct_cell, requests_cell) {
-            // No more households than requests; a household asking several times makes
-            // at least two requests.
-            model.relate(
+            self.model.relate(
                 vec![(*distinct_cell, 1), (*requests_cell, -1)],
                 Relation::AtMost,
                 0,
             );
             if let Some(repeat_cell) = repeat_cell {
-                model.relate(
+                self.model.relate(
                     vec![(*distinct_cell, 1), (*repeat_cell, 1), (*requests_cell, -1)],
                     Relation::AtMost,
                     0,
@@ -342,94 +390,100 @@ fn year_model(indicators: &Indicators, year: i32, threshold: u32) -> YearModel {
             }
         }
         if let (Some(distinct_cell), Some(repeat_cell)) = (distinct_cell, repeat_cell) {
-            model.relate(
+            self.model.relate(
                 vec![(*repeat_cell, 1), (*distinct_cell, -1)],
                 Relation::AtMost,
                 0,
             );
         }
     }
-    if let Some(network_distinct) = distinct.get(NETWORK).copied() {
+
+    /// The network's distinct households: at least each commune's; and, when every
+    /// commune is known, the communes' sum minus the network's is the extra appearances
+    /// of households seen in several communes, bounded by those households.
+    fn relate_network_distinct(&mut self, cells: &HouseholdCells, communes: &[&String]) {
+        let Some(network_distinct) = cells.distinct.get(NETWORK).copied() else {
+            return;
+        };
         let commune_cells: Vec<usize> = communes
             .iter()
-            .filter_map(|commune| distinct.get(*commune).copied())
+            .filter_map(|commune| cells.distinct.get(*commune).copied())
             .collect();
         for cell in &commune_cells {
-            model.relate(
+            self.model.relate(
                 vec![(network_distinct, 1), (*cell, -1)],
                 Relation::AtLeast,
                 0,
             );
         }
-        if commune_cells.len() == communes.len() {
-            // The extra appearances of households seen in several communes: never
-            // published, but a reader knows it is the communes' sum minus the network's.
-            let sum: i64 = commune_cells
+        if commune_cells.len() != communes.len() {
+            return;
+        }
+        // The extra appearances of households seen in several communes: never
+        // published, but a reader knows it is the communes' sum minus the network's.
+        let sum: i64 = commune_cells
+            .iter()
+            .filter_map(|cell| self.model.variables.get(*cell).map(|item| item.value))
+            .sum();
+        let network_value = self
+            .model
+            .variables
+            .get(network_distinct)
+            .map_or(0, |item| item.value);
+        let extra = self.model.add_unknown(sum - network_value);
+        let mut terms: Vec<(usize, i64)> = commune_cells.iter().map(|cell| (*cell, 1)).collect();
+        terms.push((network_distinct, -1));
+        terms.push((extra, -1));
+        self.model.relate(terms, Relation::Equal, 0);
+        if let Some(several) = cells.several {
+            let communes_with_forms = communes
                 .iter()
-                .filter_map(|cell| model.variables.get(*cell).map(|item| item.value))
-                .sum();
-            let network_value = model
-                .variables
-                .get(network_distinct)
-                .map_or(0, |item| item.value);
-            let extra = model.add_unknown(sum - network_value);
-            let mut terms: Vec<(usize, i64)> =
-                commune_cells.iter().map(|cell| (*cell, 1)).collect();
-            terms.push((network_distinct, -1));
-            terms.push((extra, -1));
-            model.relate(terms, Relation::Equal, 0);
-            if let Some(several) = several {
-                let communes_with_forms = communes
-                    .iter()
-                    .filter(|commune| {
-                        indicators.sources.get(&(year, (**commune).clone()))
-                            == Some(&crate::count::Source::Forms)
-                    })
-                    .count() as i64;
-                model.relate(vec![(extra, 1), (several, -1)], Relation::AtLeast, 0);
-                model.relate(
-                    vec![(extra, 1), (several, -(communes_with_forms - 1).max(0))],
-                    Relation::AtMost,
-                    0,
-                );
-                model.relate(
-                    vec![(several, 1), (network_distinct, -1)],
-                    Relation::AtMost,
-                    0,
-                );
-            }
+                .filter(|commune| {
+                    self.indicators
+                        .sources
+                        .get(&(self.year, (**commune).clone()))
+                        == Some(&Source::Forms)
+                })
+                .count() as i64;
+            self.model
+                .relate(vec![(extra, 1), (several, -1)], Relation::AtLeast, 0);
+            self.model.relate(
+                vec![(extra, 1), (several, -(communes_with_forms - 1).max(0))],
+                Relation::AtMost,
+                0,
+            );
+            self.model.relate(
+                vec![(several, 1), (network_distinct, -1)],
+                Relation::AtMost,
+                0,
+            );
         }
     }
-    if let Some(network_repeat) = repeat.get(NETWORK).copied() {
+
+    /// The network's repeat households: at least each commune's and at least those
+    /// seen in several communes, at most the communes' plus those.
+    fn relate_network_repeat(&mut self, cells: &HouseholdCells, communes: &[&String]) {
+        let Some(network_repeat) = cells.repeat.get(NETWORK).copied() else {
+            return;
+        };
         let mut sum_terms = vec![(network_repeat, 1)];
-        for commune in &communes {
-            if let Some(cell) = repeat.get(*commune) {
-                model.relate(vec![(network_repeat, 1), (*cell, -1)], Relation::AtLeast, 0);
+        for commune in communes {
+            if let Some(cell) = cells.repeat.get(*commune) {
+                self.model
+                    .relate(vec![(network_repeat, 1), (*cell, -1)], Relation::AtLeast, 0);
                 sum_terms.push((*cell, -1));
             }
         }
-        if let Some(several) = several {
-            model.relate(
+        if let Some(several) = cells.several {
+            self.model.relate(
                 vec![(network_repeat, 1), (several, -1)],
                 Relation::AtLeast,
                 0,
             );
             sum_terms.push((several, -1));
-            model.relate(sum_terms, Relation::AtMost, 0);
+            self.model.relate(sum_terms, Relation::AtMost, 0);
         }
     }
-    YearModel { model, keys }
-}
-
-fn index_of(keys: &BTreeMap<usize, Key>, year: i32, row: &str, code: &str) -> Option<usize> {
-    keys.iter()
-        .find(|(_, key)| {
-            key.year == year
-                && key.commune == row
-                && key.indicator == code
-                && key.modality == TOTAL_MODALITY
-        })
-        .map(|(position, _)| *position)
 }
 
 /// A column whose last cell is the network's: communes add up to it.
@@ -529,76 +583,12 @@ pub fn protect(indicators: &Indicators, settings: Settings) -> Result<Secret, at
     let mut secret = Secret {
         threshold: settings.threshold,
         settings: Some(settings),
+        withheld: withheld_keys(indicators),
         ..Secret::default()
     };
     let level = i64::from(settings.protection_level);
-    for key in indicators.figures.keys() {
-        if key.indicator == "foyers_plusieurs_communes" && key.commune != NETWORK {
-            secret.withheld.insert(key.clone());
-        }
-    }
     for result in protect_years(indicators, settings) {
-        let YearResult {
-            model,
-            keys,
-            mask,
-            intervals,
-        } = result?;
-        for (index, interval) in intervals {
-            let (Some(key), Some(variable)) = (keys.get(&index), model.variables.get(index)) else {
-                continue;
-            };
-            let Some(cell) = variable.cell.as_ref() else {
-                continue;
-            };
-            secret.hidden.insert(key.clone());
-            let required = if cell.primary {
-                secret.primary.insert(key.clone());
-                suppression::required_width(cell.family, variable.value, level)
-            } else {
-                0
-            };
-            let width = interval.width();
-            let narrow = width.is_some_and(|width| width < required || width == 0);
-            if narrow {
-                secret.audit.failures.push(format!(
-                    "{} {} {} « {} » : intervalle de largeur {} (il en faut {})",
-                    key.year,
-                    key.commune,
-                    key.indicator,
-                    key.modality,
-                    width.unwrap_or(0),
-                    required.max(1)
-                ));
-            }
-            secret.audit.cells.push(AuditedCell {
-                annee: key.year,
-                code_commune: key.commune.clone(),
-                indicateur: key.indicator.clone(),
-                modalite: key.modality.clone(),
-                secret: if cell.primary {
-                    "primaire"
-                } else {
-                    "secondaire"
-                },
-                largeur_garantie: width,
-                largeur_requise: required,
-                largeur_minoree: !interval.exact,
-                unite: width_unit(cell.family),
-            });
-        }
-        for (index, key) in &keys {
-            let hidden = mask.hidden.get(*index).copied().unwrap_or(false);
-            let entry = secret
-                .audit
-                .per_commune
-                .entry(key.commune.clone())
-                .or_insert((0, 0));
-            entry.0 += 1;
-            if hidden {
-                entry.1 += 1;
-            }
-        }
+        record_year(&mut secret, &result?, level);
     }
     secret.audit.cells.sort_by(|left, right| {
         (
@@ -614,7 +604,108 @@ pub fn protect(indicators: &Indicators, settings: Settings) -> Result<Secret, at
                 &right.modalite,
             ))
     });
-    // Derived values: primary on their basis, and hidden with what they are made from.
+    hide_derived(&mut secret, indicators, settings);
+    Ok(secret)
+}
+
+/// Households seen in several communes, per commune: never published.
+fn withheld_keys(indicators: &Indicators) -> BTreeSet<Key> {
+    indicators
+        .figures
+        .keys()
+        .filter(|key| key.indicator == "foyers_plusieurs_communes" && key.commune != NETWORK)
+        .cloned()
+        .collect()
+}
+
+/// Takes one protected year into the secret: its hidden cells with their audited
+/// intervals, and its cells counted per commune.
+fn record_year(secret: &mut Secret, result: &YearResult, level: i64) {
+    let YearResult {
+        model,
+        keys,
+        mask,
+        intervals,
+    } = result;
+    for (index, interval) in intervals {
+        let (Some(key), Some(variable)) = (keys.get(index), model.variables.get(*index)) else {
+            continue;
+        };
+        let Some(cell) = variable.cell.as_ref() else {
+            continue;
+        };
+        secret.hidden.insert(key.clone());
+        let required = if cell.primary {
+            secret.primary.insert(key.clone());
+            suppression::required_width(cell.family, variable.value, level)
+        } else {
+            0
+        };
+        let audited = audited_cell(key, cell, interval, required);
+        if let Some(failure) = audit_failure(&audited) {
+            secret.audit.failures.push(failure);
+        }
+        secret.audit.cells.push(audited);
+    }
+    for (index, key) in keys {
+        let hidden = mask.hidden.get(*index).copied().unwrap_or(false);
+        let entry = secret
+            .audit
+            .per_commune
+            .entry(key.commune.clone())
+            .or_insert((0, 0));
+        entry.0 += 1;
+        if hidden {
+            entry.1 += 1;
+        }
+    }
+}
+
+/// How one hidden cell is protected, for `audit-secret.json`.
+fn audited_cell(
+    key: &Key,
+    cell: &CellInfo,
+    interval: &attack::Interval,
+    required: i64,
+) -> AuditedCell {
+    AuditedCell {
+        annee: key.year,
+        code_commune: key.commune.clone(),
+        indicateur: key.indicator.clone(),
+        modalite: key.modality.clone(),
+        secret: if cell.primary {
+            "primaire"
+        } else {
+            "secondaire"
+        },
+        largeur_garantie: interval.width(),
+        largeur_requise: required,
+        largeur_minoree: !interval.exact,
+        unite: width_unit(cell.family),
+    }
+}
+
+/// The audit's complaint about a cell whose interval is narrower than required, or
+/// that a reader finds exactly.
+fn audit_failure(cell: &AuditedCell) -> Option<String> {
+    let width = cell.largeur_garantie?;
+    let required = cell.largeur_requise;
+    (width < required || width == 0).then(|| {
+        format!(
+            "{} {} {} « {} » : intervalle de largeur {} (il en faut {})",
+            cell.annee,
+            cell.code_commune,
+            cell.indicateur,
+            cell.modalite,
+            width,
+            required.max(1)
+        )
+    })
+}
+
+/// Derived values: primary on their basis (and, for a median, on the number of values),
+/// and hidden with what they are made from.
+fn hide_derived(secret: &mut Secret, indicators: &Indicators, settings: Settings) {
     for (key, figure) in &indicators.figures {
         let Some(definition) = indicators.definition(&key.indicator) else {
             continue;
@@ -636,7 +727,6 @@ pub fn protect(indicators: &Indicators, settings: Settings) -> Result<Secret, at
             secret.hidden.insert(key.clone());
         }
     }
-    Ok(secret)
 }
 
 #[cfg(test)]
