@@ -2,7 +2,7 @@
 //!
 //! A diagnostic says where (file, sheet, cell, header, schema field), what was seen,
 //! what is wrong and what to do, in French. Renderers (terminal text, JSON) live in
-//! [`crate::render`]; every diagnostic of every file is collected, never only the first.
+//! [`crate::present`]; every diagnostic of every file is collected, never only the first.
 
 use serde::Serialize;
 use std::fmt;
@@ -12,9 +12,11 @@ use std::fmt;
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The row (or file) cannot be used.
-    Erreur,
+    #[serde(rename = "erreur")]
+    Error,
     /// Worth checking, but the row is kept.
-    Avertissement,
+    #[serde(rename = "avertissement")]
+    Warning,
     /// Information: something was skipped on purpose.
     Note,
 }
@@ -23,8 +25,8 @@ impl Severity {
     /// The French word shown to users.
     pub fn label(self) -> &'static str {
         match self {
-            Severity::Erreur => "erreur",
-            Severity::Avertissement => "avertissement",
+            Severity::Error => "erreur",
+            Severity::Warning => "avertissement",
             Severity::Note => "note",
         }
     }
@@ -59,49 +61,49 @@ macro_rules! codes {
 }
 
 codes! {
-    E001 => Erreur, "Fichier vide : il ne contient aucun octet.";
-    E002 => Erreur, "Fichier tronqué ou abîmé : le classeur ne peut pas être ouvert.";
-    E003 => Erreur, "Classeur protégé par un mot de passe.";
-    E004 => Erreur, "Ce fichier n'est pas un tableur (ni xlsx, xlsm, xls, ods, ni csv).";
-    E005 => Erreur, "L'extension du fichier ne correspond pas à son contenu.";
-    E006 => Erreur, "Feuille trop grande : elle dépasse la limite de cellules documentée.";
-    E007 => Erreur, "Fichier ou dossier introuvable ou illisible.";
-    E008 => Erreur, "Fichier trop volumineux : il dépasse la taille maximale (256 Mo par défaut, --taille-max).";
-    E010 => Erreur, "Colonne de données identifiantes (nom, adresse, date de naissance…) : ces données ne doivent pas quitter le CCAS.";
-    E011 => Erreur, "Colonne obligatoire absente.";
-    E012 => Erreur, "Deux colonnes correspondent au même champ.";
-    E020 => Erreur, "Valeur obligatoire manquante.";
-    E021 => Erreur, "Nombre attendu.";
-    E022 => Erreur, "Date attendue.";
-    E023 => Erreur, "Valeur hors de la liste autorisée.";
-    E024 => Erreur, "Commune inconnue du réseau.";
-    E025 => Erreur, "Valeur hors des limites autorisées.";
-    E026 => Erreur, "Formule sans valeur calculée.";
-    E027 => Erreur, "Cellule en erreur (#DIV/0!, #N/A…).";
-    E030 => Erreur, "Date de décision antérieure à la date de la demande.";
-    E031 => Erreur, "Montant accordé manquant alors que l'aide est accordée.";
-    E032 => Erreur, "Montant accordé alors que la demande est refusée.";
-    E033 => Erreur, "Numéro de demande en double pour la même commune et la même année.";
-    E034 => Erreur, "Nombre d'enfants incompatible avec le nombre de personnes du foyer.";
-    E035 => Erreur, "Indicateur inconnu du catalogue.";
-    E036 => Erreur, "Modalité inconnue pour cet indicateur.";
-    E037 => Erreur, "Même valeur saisie deux fois (commune, année, indicateur, modalité).";
-    E040 => Erreur, "Fichier reseau.toml invalide.";
-    E050 => Erreur, "Population manquante pour un membre dans le millésime qui sert de clé de répartition.";
-    E051 => Erreur, "Dépense validée datée hors de toute adhésion : aucun membre ne peut la payer.";
-    E052 => Erreur, "Aucun millésime de populations en vigueur à la date de l'appel.";
-    E053 => Erreur, "Pas de reseau.toml : la répartition des coûts ne peut pas utiliser le réseau par défaut.";
-    E054 => Erreur, "Montant impossible à répartir (clé nulle ou montant hors limites).";
-    E055 => Erreur, "Fichier de populations de l'Insee inutilisable (colonne absente, membre manquant, valeur illisible).";
-    E056 => Erreur, "Fichier du recensement de l'Insee inutilisable (autre millésime, colonne CODGEO ou variables absentes).";
-    E057 => Erreur, "Valeur du recensement masquée (« s », cellule vide) ou illisible : elle n'est jamais lue comme 0.";
-    E058 => Erreur, "Membre du réseau absent des fichiers du recensement de l'Insee.";
-    W001 => Avertissement, "Colonne inconnue, ignorée.";
-    W002 => Avertissement, "Montant accordé supérieur au montant demandé.";
-    W003 => Avertissement, "La commune n'était pas membre du réseau à cette date.";
-    W004 => Avertissement, "Montant arrondi au centime.";
-    W005 => Avertissement, "Aucune donnée lue dans un fichier pourtant lisible.";
-    W006 => Avertissement, "Dossier trop profond (plus de 16 niveaux de sous-dossiers) : ses fichiers ne sont pas lus.";
+    E001 => Error, "Fichier vide : il ne contient aucun octet.";
+    E002 => Error, "Fichier tronqué ou abîmé : le classeur ne peut pas être ouvert.";
+    E003 => Error, "Classeur protégé par un mot de passe.";
+    E004 => Error, "Ce fichier n'est pas un tableur (ni xlsx, xlsm, xls, ods, ni csv).";
+    E005 => Error, "L'extension du fichier ne correspond pas à son contenu.";
+    E006 => Error, "Feuille trop grande : elle dépasse la limite de cellules documentée.";
+    E007 => Error, "Fichier ou dossier introuvable ou illisible.";
+    E008 => Error, "Fichier trop volumineux : il dépasse la taille maximale (256 Mo par défaut, --taille-max).";
+    E010 => Error, "Colonne de données identifiantes (nom, adresse, date de naissance…) : ces données ne doivent pas quitter le CCAS.";
+    E011 => Error, "Colonne obligatoire absente.";
+    E012 => Error, "Deux colonnes correspondent au même champ.";
+    E020 => Error, "Valeur obligatoire manquante.";
+    E021 => Error, "Nombre attendu.";
+    E022 => Error, "Date attendue.";
+    E023 => Error, "Valeur hors de la liste autorisée.";
+    E024 => Error, "Commune inconnue du réseau.";
+    E025 => Error, "Valeur hors des limites autorisées.";
+    E026 => Error, "Formule sans valeur calculée.";
+    E027 => Error, "Cellule en erreur (#DIV/0!, #N/A…).";
+    E030 => Error, "Date de décision antérieure à la date de la demande.";
+    E031 => Error, "Montant accordé manquant alors que l'aide est accordée.";
+    E032 => Error, "Montant accordé alors que la demande est refusée.";
+    E033 => Error, "Numéro de demande en double pour la même commune et la même année.";
+    E034 => Error, "Nombre d'enfants incompatible avec le nombre de personnes du foyer.";
+    E035 => Error, "Indicateur inconnu du catalogue.";
+    E036 => Error, "Modalité inconnue pour cet indicateur.";
+    E037 => Error, "Même valeur saisie deux fois (commune, année, indicateur, modalité).";
+    E040 => Error, "Fichier reseau.toml invalide.";
+    E050 => Error, "Population manquante pour un membre dans le millésime qui sert de clé de répartition.";
+    E051 => Error, "Dépense validée datée hors de toute adhésion : aucun membre ne peut la payer.";
+    E052 => Error, "Aucun millésime de populations en vigueur à la date de l'appel.";
+    E053 => Error, "Pas de reseau.toml : la répartition des coûts ne peut pas utiliser le réseau par défaut.";
+    E054 => Error, "Montant impossible à répartir (clé nulle ou montant hors limites).";
+    E055 => Error, "Fichier de populations de l'Insee inutilisable (colonne absente, membre manquant, valeur illisible).";
+    E056 => Error, "Fichier du recensement de l'Insee inutilisable (autre millésime, colonne CODGEO ou variables absentes).";
+    E057 => Error, "Valeur du recensement masquée (« s », cellule vide) ou illisible : elle n'est jamais lue comme 0.";
+    E058 => Error, "Membre du réseau absent des fichiers du recensement de l'Insee.";
+    W001 => Warning, "Colonne inconnue, ignorée.";
+    W002 => Warning, "Montant accordé supérieur au montant demandé.";
+    W003 => Warning, "La commune n'était pas membre du réseau à cette date.";
+    W004 => Warning, "Montant arrondi au centime.";
+    W005 => Warning, "Aucune donnée lue dans un fichier pourtant lisible.";
+    W006 => Warning, "Dossier trop profond (plus de 16 niveaux de sous-dossiers) : ses fichiers ne sont pas lus.";
     N001 => Note, "Feuille ignorée : ses en-têtes ne correspondent à aucun modèle.";
     N002 => Note, "Ligne de total ou note sous le tableau exclue : ce n'est pas une donnée.";
     N003 => Note, "Réseau par défaut (six communes) utilisé : pas de reseau.toml, ou reseau.toml invalide.";
@@ -126,46 +128,47 @@ impl Serialize for Code {
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Location {
     /// The file as the user named it (path relative to what they passed).
-    pub fichier: String,
+    #[serde(rename = "fichier")]
+    pub file: String,
     /// The sheet's name (`None` for csv and toml files).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub feuille: Option<String>,
+    #[serde(rename = "feuille", skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
     /// 1-based row number, as the spreadsheet shows it (or the line of a toml file).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ligne: Option<u32>,
+    #[serde(rename = "ligne", skip_serializing_if = "Option::is_none")]
+    pub row: Option<u32>,
     /// The cell, e.g. `D12`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cellule: Option<String>,
+    #[serde(rename = "cellule", skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
     /// The column's header as written in the file.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub entete: Option<String>,
+    #[serde(rename = "entete", skip_serializing_if = "Option::is_none")]
+    pub header: Option<String>,
     /// The schema field the column was matched to.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub champ: Option<String>,
+    #[serde(rename = "champ", skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
 }
 
 impl Location {
     /// A location that is a whole file.
     pub fn file(file: impl Into<String>) -> Self {
         Location {
-            fichier: file.into(),
+            file: file.into(),
             ..Location::default()
         }
     }
 
     /// The same place, narrowed to a sheet.
     pub fn with_sheet(mut self, sheet: Option<&str>) -> Self {
-        self.feuille = sheet.map(str::to_string);
+        self.sheet = sheet.map(str::to_string);
         self
     }
 
     /// `fichier › feuille › D12`, the way the terminal shows it.
     pub fn display_path(&self) -> String {
-        let mut parts = vec![self.fichier.clone()];
-        if let Some(sheet) = &self.feuille {
+        let mut parts = vec![self.file.clone()];
+        if let Some(sheet) = &self.sheet {
             parts.push(sheet.clone());
         }
-        match (&self.cellule, self.ligne) {
+        match (&self.cell, self.row) {
             (Some(cell), _) => parts.push(cell.clone()),
             (None, Some(line)) => parts.push(format!("ligne {line}")),
             (None, None) => {}
@@ -180,18 +183,19 @@ pub struct Diagnostic {
     /// Stable code (`E023`).
     pub code: Code,
     /// Derived from the code.
-    pub gravite: Severity,
+    #[serde(rename = "gravite")]
+    pub severity: Severity,
     /// Where it is.
     #[serde(flatten)]
-    pub lieu: Location,
+    pub location: Location,
     /// The value as seen in the file, when there is one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub valeur: Option<String>,
+    #[serde(rename = "valeur", skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
     /// What is wrong, in French.
     pub message: String,
     /// What to do about it, in French.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub aide: Option<String>,
+    #[serde(rename = "aide", skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
 }
 
 impl Diagnostic {
@@ -199,29 +203,29 @@ impl Diagnostic {
     pub fn new(code: Code, location: Location, message: impl Into<String>) -> Self {
         Diagnostic {
             code,
-            gravite: code.severity(),
-            lieu: location,
-            valeur: None,
+            severity: code.severity(),
+            location,
+            value: None,
             message: message.into(),
-            aide: None,
+            hint: None,
         }
     }
 
     /// Adds the value as seen.
     pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.valeur = Some(value.into());
+        self.value = Some(value.into());
         self
     }
 
     /// Adds a hint.
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
-        self.aide = Some(hint.into());
+        self.hint = Some(hint.into());
         self
     }
 
     /// Whether it makes the data unusable.
     pub fn is_error(&self) -> bool {
-        self.gravite == Severity::Erreur
+        self.severity == Severity::Error
     }
 }
 
@@ -261,8 +265,8 @@ mod tests {
         for code in Code::ALL {
             assert!(seen.insert(code.as_str()), "{code} twice");
             let prefix = match code.severity() {
-                Severity::Erreur => 'E',
-                Severity::Avertissement => 'W',
+                Severity::Error => 'E',
+                Severity::Warning => 'W',
                 Severity::Note => 'N',
             };
             assert!(code.as_str().starts_with(prefix), "{code}");

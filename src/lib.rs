@@ -1,7 +1,7 @@
 //! `observatoire`: the shared social-observation toolkit of a network of CCAS.
 //!
 //! The modules follow the data's way: [`read`] the users' files, [`check`] them against
-//! the [`schema`]s, report [`diagnostic`]s through [`render`]; [`verify`] ties these
+//! the [`schema`]s, report [`diagnostic`]s through [`present`]; [`verify`] ties these
 //! together for every command, and [`feedback`] writes each CCAS an annotated copy of
 //! its own files. [`templates`] writes the blank spreadsheets the agents
 //! fill in; [`anonymise`] removes identifying data at the source and pseudonymises
@@ -20,9 +20,9 @@ pub mod french;
 pub mod generate;
 pub mod network;
 pub mod output;
+pub mod present;
 pub mod protect;
 pub mod read;
-pub mod render;
 pub mod repartition;
 pub mod report;
 pub mod schema;

@@ -461,6 +461,39 @@ fn build_staging(
     Ok(())
 }
 
+/// The creation date of the xlsx files the tool writes when no date is given: a fixed day,
+/// never the clock, so that the same inputs give the same bytes.
+pub const XLSX_CREATED: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt(2024, 1, 1) {
+    Some(date) => date,
+    None => panic!("1 January 2024 is a date"),
+};
+
+/// The document properties of every xlsx file the tool writes: a title and a comment when
+/// there are, and a creation date that is never the clock (the same inputs give the same
+/// bytes; [`XLSX_CREATED`] when the caller has no date of its own).
+pub fn xlsx_properties(
+    title: Option<&str>,
+    comment: Option<&str>,
+    created: chrono::NaiveDate,
+) -> Result<rust_xlsxwriter::DocProperties, rust_xlsxwriter::XlsxError> {
+    use chrono::Datelike;
+    // rust_xlsxwriter takes years from 1900 to 9999; a date outside them cannot come from
+    // a user (it is checked before), so the fixed day stands in for it.
+    let date = rust_xlsxwriter::ExcelDateTime::from_ymd(
+        u16::try_from(created.year()).unwrap_or(2000),
+        u8::try_from(created.month()).unwrap_or(1),
+        u8::try_from(created.day()).unwrap_or(1),
+    )?;
+    let mut properties = rust_xlsxwriter::DocProperties::new().set_creation_datetime(&date);
+    if let Some(title) = title {
+        properties = properties.set_title(title);
+    }
+    if let Some(comment) = comment {
+        properties = properties.set_comment(comment);
+    }
+    Ok(properties)
+}
+
 /// Writes `bytes` to `path` atomically (a temporary file in the same folder, synced, then
 /// renamed over the destination), creating the parent folders. A new file gets the mode
 /// 0644; a file replaced keeps its mode.

@@ -5,7 +5,7 @@
 
 use crate::check::{check_across_files, CheckedSheet, Checker, SheetOutcome};
 use crate::diagnostic::{Code, Diagnostic, Location, Severity};
-use crate::network::{parse_network, Network};
+use crate::network::{parse_network_shown_as, Network};
 use crate::read::{read_bounded, read_file_within, SourceFormat};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -120,7 +120,7 @@ impl Verification {
     pub fn count(&self, severity: Severity) -> usize {
         self.diagnostics
             .iter()
-            .filter(|diagnostic| diagnostic.gravite == severity)
+            .filter(|diagnostic| diagnostic.severity == severity)
             .count()
     }
 
@@ -155,7 +155,7 @@ impl Verification {
             .any(|diagnostic| diagnostic.code == Code::E007)
         {
             Outcome::ToolFailure
-        } else if self.count(Severity::Erreur) > 0 {
+        } else if self.count(Severity::Error) > 0 {
             Outcome::DataProblems
         } else {
             Outcome::Clean
@@ -392,14 +392,10 @@ fn load_network(
             return None;
         }
     };
-    match parse_network(&text) {
+    match parse_network_shown_as(&text, shown) {
         Ok(network) => Some((network, text)),
         Err(problems) => {
-            diagnostics.extend(
-                problems
-                    .into_iter()
-                    .map(|problem| problem.into_diagnostic(shown)),
-            );
+            diagnostics.extend(problems);
             None
         }
     }
@@ -487,7 +483,7 @@ pub fn verify(paths: &[PathBuf], options: &VerifyOptions) -> Result<Verification
             feuilles: Vec::new(),
         };
         for problem in &workbook.problems {
-            if let Some(sheet) = &problem.lieu.feuille {
+            if let Some(sheet) = &problem.location.sheet {
                 summary.feuilles.push(SheetSummary {
                     feuille: Some(sheet.clone()),
                     modele: None,

@@ -94,7 +94,7 @@ impl AnonymisationReport {
     pub fn rows_without_pseudonym(&self) -> usize {
         self.diagnostics
             .iter()
-            .filter(|diagnostic| diagnostic.lieu.champ.as_deref() == Some("foyer"))
+            .filter(|diagnostic| diagnostic.location.field.as_deref() == Some("foyer"))
             .count()
     }
 
@@ -406,7 +406,7 @@ fn anonymise_sheet(
         }
         report.rows += 1;
         let mut location = sheet_location.clone();
-        location.ligne = Some(row.index + 1);
+        location.row = Some(row.index + 1);
         if let Some(foyer) = plan.foyer {
             anonymise_household(
                 &plan,
@@ -496,7 +496,7 @@ fn row_pseudonym(
 /// E020: the household of this row has no pseudonym.
 fn missing_pseudonym(location: &Location, birth_text: &str) -> Diagnostic {
     let mut location = location.clone();
-    location.champ = Some("foyer".to_string());
+    location.field = Some("foyer".to_string());
     let missing = if birth_text.is_empty() {
         "ni nom ni date de naissance"
     } else {
@@ -513,9 +513,9 @@ fn missing_pseudonym(location: &Location, birth_text: &str) -> Diagnostic {
 /// E022: the birth date cannot be read; its value is a birth date, so it is never shown.
 fn unreadable_birth_date(location: &Location, row: &RawRow, column: Option<usize>) -> Diagnostic {
     let mut location = location.clone();
-    location.champ = Some("date_naissance".to_string());
+    location.field = Some("date_naissance".to_string());
     if let Some(column) = column {
-        location.cellule = Some(cell_name(
+        location.cell = Some(cell_name(
             row.index,
             u32::try_from(column).unwrap_or(u32::MAX),
         ));

@@ -134,11 +134,11 @@ impl CheckedSheet {
     /// The location of a field's cell in a row.
     pub fn cell_location(&self, row: u32, field: usize) -> Location {
         let mut location = Location::file(&self.file).with_sheet(self.sheet.as_deref());
-        location.ligne = Some(row + 1);
-        location.champ = Some(self.schema.fields[field].name.clone());
+        location.row = Some(row + 1);
+        location.field = Some(self.schema.fields[field].name.clone());
         if let Some(Some(column)) = self.columns.get(field) {
-            location.cellule = Some(cell_name(row, column.index));
-            location.entete = Some(column.header.clone());
+            location.cell = Some(cell_name(row, column.index));
+            location.header = Some(column.header.clone());
         }
         location
     }
@@ -324,11 +324,11 @@ impl<'a> Checker<'a> {
             };
             let index = u32::try_from(index).unwrap_or(u32::MAX);
             let mut location = sheet_location.clone();
-            location.ligne = Some(header_row.index + 1);
-            location.cellule = Some(cell_name(header_row.index, index));
-            location.entete = Some(header.clone());
+            location.row = Some(header_row.index + 1);
+            location.cell = Some(cell_name(header_row.index, index));
+            location.header = Some(header.clone());
             if let Some(field) = schema.match_header(&header) {
-                location.champ = Some(schema.fields[field].name.clone());
+                location.field = Some(schema.fields[field].name.clone());
                 if let Some(existing) = &columns[field] {
                     diagnostics.push(
                         Diagnostic::new(Code::E012, location, format!(
@@ -372,8 +372,8 @@ impl<'a> Checker<'a> {
             let banded_by_age = Some(field_index) == age_bands_into && age_column.is_some();
             if field.required() && columns[field_index].is_none() && !banded_by_age {
                 let mut location = sheet_location.clone();
-                location.ligne = Some(header_row.index + 1);
-                location.champ = Some(field.name.clone());
+                location.row = Some(header_row.index + 1);
+                location.field = Some(field.name.clone());
                 diagnostics.push(
                     Diagnostic::new(
                         Code::E011,
@@ -424,7 +424,7 @@ impl<'a> Checker<'a> {
             Vec::with_capacity(sheet.rows.len().saturating_sub(header_position + 1));
         let excluded = |row: &RawRow, what: &str, diagnostics: &mut Vec<Diagnostic>| {
             let mut location = sheet_location.clone();
-            location.ligne = Some(row.index + 1);
+            location.row = Some(row.index + 1);
             diagnostics.push(Diagnostic::new(
                 Code::N002,
                 location,
@@ -488,8 +488,8 @@ impl<'a> Checker<'a> {
                 {
                     let index = u32::try_from(index).unwrap_or(u32::MAX);
                     let mut location = sheet_location.clone();
-                    location.ligne = Some(row.index + 1);
-                    location.cellule = Some(cell_name(row.index, index));
+                    location.row = Some(row.index + 1);
+                    location.cell = Some(cell_name(row.index, index));
                     diagnostics.push(
                         Diagnostic::new(
                             Code::W001,
@@ -618,10 +618,10 @@ impl<'a> Checker<'a> {
                         None => {
                             let mut location =
                                 Location::file(&sheet.file).with_sheet(sheet.sheet.as_deref());
-                            location.ligne = Some(row.index + 1);
-                            location.cellule = Some(cell_name(row.index, column.index));
-                            location.entete = Some(column.header.clone());
-                            location.champ = Some("age".to_string());
+                            location.row = Some(row.index + 1);
+                            location.cell = Some(cell_name(row.index, column.index));
+                            location.header = Some(column.header.clone());
+                            location.field = Some("age".to_string());
                             diagnostics.push(
                                 Diagnostic::new(Code::E025, location, "âge invalide : un nombre entier d'années entre 0 et 120 est attendu")
                                     .value(cell.shown())
@@ -987,7 +987,7 @@ impl Problem {
 
     fn located(self, location: Location, cell: &RawCell) -> Diagnostic {
         let mut diagnostic = Diagnostic::new(self.code, location, self.message).value(cell.shown());
-        diagnostic.aide = self.hint;
+        diagnostic.hint = self.hint;
         diagnostic
     }
 }

@@ -3,6 +3,7 @@
 use clap::Args;
 use observatoire::anonymise::anonymise_file;
 use observatoire::anonymise::key::read_key_file;
+use observatoire::present;
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
@@ -35,16 +36,10 @@ pub fn exec(options: Options) -> u8 {
     };
     // Only labels, counts and places are printed: never a value from the input.
     for diagnostic in &report.diagnostics {
-        println!(
-            "{} [{}] {} : {}",
-            diagnostic.gravite.label(),
-            diagnostic.code,
-            diagnostic.lieu.display_path(),
-            diagnostic.message
+        print!(
+            "{}",
+            present::text::diagnostic_without_value(diagnostic, super::use_colour())
         );
-        if let Some(hint) = &diagnostic.aide {
-            println!("    aide : {hint}");
-        }
     }
     if !report.diagnostics.is_empty() {
         println!();

@@ -3,7 +3,7 @@
 use clap::Args;
 use observatoire::context::{import_context, ContextOptions};
 use observatoire::french::french_integer;
-use observatoire::render;
+use observatoire::present;
 use rust_decimal::prelude::ToPrimitive;
 use std::path::PathBuf;
 
@@ -31,7 +31,7 @@ pub fn exec(options: Options) -> u8 {
             for diagnostic in &report.diagnostics {
                 print!(
                     "{}",
-                    render::text::render_diagnostic(diagnostic, super::use_colour())
+                    present::text::diagnostic(diagnostic, super::use_colour())
                 );
             }
             let count = |value: usize| french_integer(i64::try_from(value).unwrap_or(i64::MAX));

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use clap::Args;
 use observatoire::french::french_integer;
-use observatoire::render;
+use observatoire::present;
 use observatoire::repartition::populations::{import_populations, ImportOptions};
 use std::path::PathBuf;
 
@@ -35,7 +35,7 @@ pub fn exec(options: Options) -> u8 {
             for diagnostic in &report.diagnostics {
                 print!(
                     "{}",
-                    render::text::render_diagnostic(diagnostic, super::use_colour())
+                    present::text::diagnostic(diagnostic, super::use_colour())
                 );
             }
             match &report.added {

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use clap::Args;
-use observatoire::render;
+use observatoire::present;
 use observatoire::repartition::{run, write::render_summary, RepartitionOptions};
 use std::path::PathBuf;
 
@@ -42,7 +42,7 @@ pub fn exec(options: Options) -> u8 {
             for diagnostic in &report.diagnostics {
                 print!(
                     "{}",
-                    render::text::render_diagnostic(diagnostic, super::use_colour())
+                    present::text::diagnostic(diagnostic, super::use_colour())
                 );
             }
             match &report.statement {

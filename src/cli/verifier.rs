@@ -2,7 +2,7 @@
 
 use clap::{Args, ValueEnum};
 use observatoire::feedback::{self, Feedback};
-use observatoire::render;
+use observatoire::present;
 use observatoire::verify::{verify, VerifyOptions};
 use std::path::{Path, PathBuf};
 
@@ -47,10 +47,8 @@ pub fn exec(options: Options) -> u8 {
     match verify(&options.chemins, &verify_options) {
         Ok(verification) => {
             let text = match options.format {
-                Format::Texte => {
-                    render::text::render_verification(&verification, super::use_colour())
-                }
-                Format::Json => render::json::render_verification(&verification),
+                Format::Texte => present::text::verification(&verification, super::use_colour()),
+                Format::Json => present::json::verification(&verification),
             };
             print!("{text}");
             let Some(folder) = &options.retours else {

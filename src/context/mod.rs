@@ -14,7 +14,7 @@
 mod source;
 
 use crate::diagnostic::{Code, Diagnostic, Location};
-use crate::network::{parse_network, Network};
+use crate::network::{parse_network_shown_as, Network};
 use crate::zones;
 use rust_decimal::{Decimal, RoundingStrategy};
 use source::{Census, FoundValue};
@@ -210,14 +210,7 @@ fn load_network(options: &ContextOptions) -> Result<(Network, Vec<Diagnostic>), 
     let bytes = crate::read::read_bounded(&path, crate::read::DEFAULT_MAX_INPUT_BYTES)
         .map_err(|problem| vec![crate::read::bytes_problem(Location::file(&shown), problem)])?;
     let text = crate::read::decode_text(&bytes);
-    parse_network(&text)
-        .map(|network| (network, Vec::new()))
-        .map_err(|problems| {
-            problems
-                .into_iter()
-                .map(|problem| problem.into_diagnostic(&shown))
-                .collect()
-        })
+    parse_network_shown_as(&text, &shown).map(|network| (network, Vec::new()))
 }
 
 /// Sums exact values of a set of communes, reporting each unreadable one.
@@ -240,9 +233,9 @@ impl Summer<'_> {
             .insert((found.origin, found.row, found.column))
         {
             let mut location = self.census.origins[found.origin].clone();
-            location.ligne = Some(found.row + 1);
-            location.cellule = Some(crate::diagnostic::cell_name(found.row, found.column));
-            location.entete = Some(variable.column(self.millesime));
+            location.row = Some(found.row + 1);
+            location.cell = Some(crate::diagnostic::cell_name(found.row, found.column));
+            location.header = Some(variable.column(self.millesime));
             let masked =
                 found.text.trim().is_empty() || found.text.trim().eq_ignore_ascii_case("s");
             let message = if masked {

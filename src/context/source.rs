@@ -496,7 +496,7 @@ fn read_zipped_workbook(
     // The workbook reader works from a file: the entry goes through a temporary one.
     let temporary = tempfile::Builder::new().suffix(".xlsx").tempfile()?;
     std::fs::write(temporary.path(), &bytes)?;
-    match read_file(temporary.path(), &location.fichier) {
+    match read_file(temporary.path(), &location.file) {
         Ok(workbook) => read_sheets(&workbook.sheets, &location, millesime, census, diagnostics),
         Err(diagnostic) => diagnostics.push(diagnostic),
     }

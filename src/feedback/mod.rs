@@ -99,10 +99,7 @@ pub struct Feedback {
 
 /// Whether a diagnostic is something the agent has to correct.
 pub fn is_problem(diagnostic: &Diagnostic) -> bool {
-    matches!(
-        diagnostic.gravite,
-        Severity::Erreur | Severity::Avertissement
-    )
+    matches!(diagnostic.severity, Severity::Error | Severity::Warning)
 }
 
 /// The path made absolute and free of `.`/`..`, through its nearest existing ancestor
@@ -305,7 +302,7 @@ pub fn build(verification: &Verification) -> Result<Feedback, FeedbackError> {
                 .diagnostics
                 .iter()
                 .filter(|diagnostic| {
-                    diagnostic.lieu.fichier == file.fichier && is_problem(diagnostic)
+                    diagnostic.location.file == file.fichier && is_problem(diagnostic)
                 })
                 .collect();
             for problem in &problems {

@@ -236,7 +236,7 @@ impl RowCollector {
 pub(crate) fn too_large(location: Location, too_large: &TooLarge) -> Diagnostic {
     let cell = crate::diagnostic::cell_name(too_large.row, too_large.column);
     let mut location = location;
-    location.cellule = Some(cell.clone());
+    location.cell = Some(cell.clone());
     Diagnostic::new(
         Code::E006,
         location,

@@ -170,7 +170,7 @@ pub fn load(
     let mut diagnostics: Vec<Diagnostic> = verification
         .diagnostics
         .iter()
-        .filter(|diagnostic| !other_files.contains(diagnostic.lieu.fichier.as_str()))
+        .filter(|diagnostic| !other_files.contains(diagnostic.location.file.as_str()))
         .filter(|diagnostic| diagnostic.code != Code::N003)
         .cloned()
         .collect();

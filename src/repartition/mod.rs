@@ -252,7 +252,7 @@ impl Statement {
 /// The network's file, to place problems found in it on a line.
 fn network_location(network: &NetworkText, line: Option<usize>) -> Location {
     let mut location = Location::file(&network.shown);
-    location.ligne = line.and_then(|line| u32::try_from(line).ok());
+    location.row = line.and_then(|line| u32::try_from(line).ok());
     location
 }
 

@@ -193,11 +193,11 @@ fn find_table(sheets: &[RawSheet]) -> Option<(&RawSheet, usize, Columns)> {
     (!tables.is_empty()).then(|| tables.swap_remove(best))
 }
 
-fn to_diagnostics(shown: &str, problems: Vec<crate::network::NetworkProblem>) -> Vec<Diagnostic> {
+fn to_diagnostics(shown: &str, mut problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    for problem in &mut problems {
+        problem.location.file = shown.to_string();
+    }
     problems
-        .into_iter()
-        .map(|problem| problem.into_diagnostic(shown))
-        .collect()
 }
 
 /// The members that need a population in a vintage coming into force on `en_vigueur`: all
@@ -249,7 +249,7 @@ pub fn import_populations(options: &ImportOptions) -> Result<ImportReport, Impor
             text: text.clone(),
         };
         let mut location = Location::file(&network_shown);
-        location.ligne = network_text
+        location.row = network_text
             .vintage_values_line(existing.millesime)
             .and_then(|line| u32::try_from(line).ok());
         return Ok(ImportReport::refused(vec![Diagnostic::new(
@@ -324,11 +324,11 @@ pub fn import_populations(options: &ImportOptions) -> Result<ImportReport, Impor
             let value = population(cell);
             if value.is_none() {
                 let mut location = Location::file(&insee_shown).with_sheet(sheet.name.as_deref());
-                location.ligne = Some(row.index + 1);
-                location.cellule = u32::try_from(column)
+                location.row = Some(row.index + 1);
+                location.cell = u32::try_from(column)
                     .ok()
                     .map(|column| cell_name(row.index, column));
-                location.entete = Some(what.to_string());
+                location.header = Some(what.to_string());
                 diagnostics.push(
                     Diagnostic::new(
                         Code::E055,

@@ -1,63 +1,122 @@
 //! `indicateurs.csv`: every value of every year in long format, for spreadsheets and
-//! scripts: `;` separator, UTF-8 with a byte-order mark and a decimal comma, so that French
-//! Excel opens it as it is. A hidden value is empty, with `secret = 1`.
+//! scripts: `;` separator, CRLF line ends, UTF-8 with a byte-order mark and a decimal
+//! comma, so that French Excel opens it as it is. A hidden value is empty, with
+//! `secret = 1`. The `csv` crate quotes a field only when it holds a `;`, a `"` or a line
+//! break, which is what French Excel expects.
 
-use super::Context;
-use crate::count::NETWORK;
+use super::{Context, ReportError};
+use crate::count::{Key, NETWORK};
 
-fn escape(field: &str) -> String {
-    if field.contains([';', '"', '\n', '\r']) {
-        format!("\"{}\"", field.replace('"', "\"\""))
-    } else {
-        field.to_string()
-    }
+/// The byte-order mark that tells Excel the file is UTF-8.
+const BYTE_ORDER_MARK: &[u8] = b"\xEF\xBB\xBF";
+
+/// The columns of every edition; the internal one adds `diffusion` (its banner).
+const HEADERS: [&str; 7] = [
+    "annee",
+    "code_commune",
+    "commune",
+    "indicateur",
+    "modalite",
+    "valeur",
+    "secret",
+];
+
+fn render_error(cause: impl std::fmt::Display) -> ReportError {
+    ReportError::render("indicateurs.csv", cause)
 }
 
-/// The CSV file's bytes.
-pub fn render(context: &Context) -> Vec<u8> {
-    let internal = context.options.internal;
-    let mut text =
-        String::from("\u{feff}annee;code_commune;commune;indicateur;modalite;valeur;secret");
-    if internal {
-        text.push_str(";diffusion");
+/// A writer with the file's conventions, the byte-order mark already written.
+fn writer() -> ::csv::Writer<Vec<u8>> {
+    ::csv::WriterBuilder::new()
+        .delimiter(b';')
+        .terminator(::csv::Terminator::CRLF)
+        .quote_style(::csv::QuoteStyle::Necessary)
+        .from_writer(BYTE_ORDER_MARK.to_vec())
+}
+
+/// The line of one figure: its value with a decimal comma, or empty when the secret hides
+/// it; the commune's name is the network's own name on the network's lines.
+fn record(context: &Context, key: &Key, value: rust_decimal::Decimal) -> Vec<String> {
+    let hidden = context.secret.is_hidden(key);
+    let value = if hidden {
+        String::new()
+    } else {
+        value.normalize().to_string().replace('.', ",")
+    };
+    let name = if key.commune == NETWORK {
+        context.verification.network.nom.clone()
+    } else {
+        context.name(&key.commune)
+    };
+    let mut record = vec![
+        key.year.to_string(),
+        key.commune.clone(),
+        name,
+        key.indicator.clone(),
+        key.modality.clone(),
+        value,
+        u8::from(hidden).to_string(),
+    ];
+    record.extend(context.banner());
+    record
+}
+
+/// The CSV file's bytes: by year, then commune (the network last), indicator and modality
+/// in the catalogue's order.
+pub fn render(context: &Context) -> Result<Vec<u8>, ReportError> {
+    let mut writer = writer();
+    let mut headers = HEADERS.to_vec();
+    if context.options.internal {
+        headers.push("diffusion");
     }
-    text.push_str("\r\n");
+    writer.write_record(&headers).map_err(render_error)?;
     let indicators = context.indicators;
     for year in &indicators.years {
         for commune in indicators.rows() {
             for definition in &indicators.definitions {
                 for modality in &definition.modalities {
-                    let key = crate::count::Key::new(*year, &commune, &definition.code, modality);
+                    let key = Key::new(*year, &commune, &definition.code, modality);
                     let Some(figure) = indicators.figures.get(&key) else {
                         continue;
                     };
-                    let hidden = context.secret.is_hidden(&key);
-                    let value = if hidden {
-                        String::new()
-                    } else {
-                        figure.value.normalize().to_string().replace('.', ",")
-                    };
-                    let name = if commune == NETWORK {
-                        context.verification.network.nom.clone()
-                    } else {
-                        context.name(&commune)
-                    };
-                    text.push_str(&format!(
-                        "{year};{};{};{};{};{value};{}",
-                        escape(&commune),
-                        escape(&name),
-                        escape(&definition.code),
-                        escape(modality),
-                        u8::from(hidden)
-                    ));
-                    if internal {
-                        text.push(';');
-                        text.push_str(super::INTERNAL_BANNER);
-                    }
-                    text.push_str("\r\n");
+                    writer
+                        .write_record(record(context, &key, figure.value))
+                        .map_err(render_error)?;
                 }
             }
         }
     }
-    text.into_bytes()
+    writer.into_inner().map_err(render_error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_field_with_a_separator_a_quote_or_a_line_break_is_quoted() {
+        let mut writer = writer();
+        writer
+            .write_record([
+                "Saint-Jean; Bourg",
+                "dit \"le Haut\"",
+                "deux\nlignes",
+                "simple",
+            ])
+            .unwrap();
+        let bytes = writer.into_inner().unwrap();
+        let mut expected = BYTE_ORDER_MARK.to_vec();
+        expected.extend_from_slice(
+            b"\"Saint-Jean; Bourg\";\"dit \"\"le Haut\"\"\";\"deux\nlignes\";simple\r\n",
+        );
+        assert_eq!(bytes, expected);
+    }
+
+    #[test]
+    fn an_empty_field_among_others_is_left_empty() {
+        let mut writer = writer();
+        writer.write_record(["2024", "", "1"]).unwrap();
+        let bytes = writer.into_inner().unwrap();
+        assert_eq!(&bytes[BYTE_ORDER_MARK.len()..], b"2024;;1\r\n");
+    }
 }

@@ -112,38 +112,8 @@ pub fn build(verification: &Verification, options: &ReportOptions) -> Result<Rep
         crate::schema::schemas().map_err(|error| ReportError::render("les schémas", error))?;
     let records = Records::from_sheets(&verification.sheets);
     let mut indicators = count::count(&records, &verification.network, schemas)?;
-    let latest = *indicators.years.last().ok_or(ReportError::NoData)?;
-    let year = match options.year {
-        Some(year) if indicators.years.contains(&year) => year,
-        Some(year) => {
-            let present = indicators
-                .years
-                .iter()
-                .map(i32::to_string)
-                .collect::<Vec<_>>()
-                .join(", ");
-            return Err(ReportError::YearAbsent(year, present));
-        }
-        None => latest,
-    };
-    let threshold = verification.network.seuil_secret;
-    let secret = if options.internal {
-        Secret::none(threshold)
-    } else {
-        let secret = protect::protect(&indicators, protect::Settings::of(&verification.network))?;
-        if !secret.audited() {
-            return Err(ReportError::AuditFailed {
-                failures: secret.audit.failures.len(),
-                example: secret.audit.failures.first().cloned().unwrap_or_default(),
-            });
-        }
-        // What this edition never publishes is left out of every file, not shown as
-        // « s » (a reader would take it for a hidden count of 1 or more).
-        indicators
-            .figures
-            .retain(|key, _| !secret.withheld.contains(key));
-        secret
-    };
+    let year = chosen_year(&indicators, options)?;
+    let secret = apply_secret(&mut indicators, verification, options)?;
     let context = Context {
         verification,
         records: &records,
@@ -152,35 +122,99 @@ pub fn build(verification: &Verification, options: &ReportOptions) -> Result<Rep
         year,
         options,
     };
-    let content = sections::build(&context);
+    let files = render_files(&context)?;
+    let unreadable_files = verification
+        .files
+        .iter()
+        .filter(|file| !file.lu)
+        .map(|file| file.fichier.clone())
+        .collect();
+    Ok(Report {
+        year,
+        files,
+        rows_rejected: verification.rows_rejected(),
+        unreadable_files,
+        indicators,
+        secret,
+    })
+}
+
+/// The year reported on: the one asked for if the data has it, else the latest.
+fn chosen_year(indicators: &Indicators, options: &ReportOptions) -> Result<i32, ReportError> {
+    let latest = *indicators.years.last().ok_or(ReportError::NoData)?;
+    match options.year {
+        Some(year) if indicators.years.contains(&year) => Ok(year),
+        Some(year) => {
+            let present = indicators
+                .years
+                .iter()
+                .map(i32::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
+            Err(ReportError::YearAbsent(year, present))
+        }
+        None => Ok(latest),
+    }
+}
+
+/// The statistical secret of this edition (none in the internal one), audited; what the
+/// published edition never shows is taken out of `indicators`.
+fn apply_secret(
+    indicators: &mut Indicators,
+    verification: &Verification,
+    options: &ReportOptions,
+) -> Result<Secret, ReportError> {
+    let threshold = verification.network.seuil_secret;
+    if options.internal {
+        return Ok(Secret::none(threshold));
+    }
+    let secret = protect::protect(indicators, protect::Settings::of(&verification.network))?;
+    if !secret.audited() {
+        return Err(ReportError::AuditFailed {
+            failures: secret.audit.failures.len(),
+            example: secret.audit.failures.first().cloned().unwrap_or_default(),
+        });
+    }
+    // What this edition never publishes is left out of every file, not shown as
+    // « s » (a reader would take it for a hidden count of 1 or more).
+    indicators
+        .figures
+        .retain(|key, _| !secret.withheld.contains(key));
+    Ok(secret)
+}
+
+/// Every file of the report: the page, the CSV, the workbook, the Parquet files, the
+/// audit (published edition) and each chart as SVG and PNG.
+fn render_files(context: &Context) -> Result<Vec<OutputFile>, ReportError> {
+    let content = sections::build(context);
     let mut files = vec![
         OutputFile {
             path: PathBuf::from("rapport.html"),
-            bytes: html::render(&context, &content)?.into_bytes(),
+            bytes: html::render(context, &content)?.into_bytes(),
         },
         OutputFile {
             path: PathBuf::from("indicateurs.csv"),
-            bytes: csv::render(&context),
+            bytes: csv::render(context)?,
         },
         OutputFile {
             path: PathBuf::from("tableaux.xlsx"),
-            bytes: workbook::render(&context, &content)?,
+            bytes: workbook::render(context, &content)?,
         },
         OutputFile {
             path: PathBuf::from("indicateurs.parquet"),
-            bytes: parquet::indicators(&context)?,
+            bytes: parquet::indicators(context)?,
         },
     ];
-    if options.internal {
+    if context.options.internal {
         // Row-level data (one row per request) exists only in the internal edition.
         files.push(OutputFile {
             path: PathBuf::from("demandes.parquet"),
-            bytes: parquet::requests(&context)?,
+            bytes: parquet::requests(context)?,
         });
     } else {
         files.push(OutputFile {
             path: PathBuf::from("audit-secret.json"),
-            bytes: audit::render(&context)?,
+            bytes: audit::render(context)?,
         });
     }
     for chart in &content.charts {
@@ -198,20 +232,7 @@ pub fn build(verification: &Verification, options: &ReportOptions) -> Result<Rep
                 .map_err(|error| ReportError::render("les graphiques", error))?,
         });
     }
-    let unreadable_files = verification
-        .files
-        .iter()
-        .filter(|file| !file.lu)
-        .map(|file| file.fichier.clone())
-        .collect();
-    Ok(Report {
-        year,
-        files,
-        rows_rejected: verification.rows_rejected(),
-        unreadable_files,
-        indicators,
-        secret,
-    })
+    Ok(files)
 }
 
 /// What an earlier run of `rapport` may have written in its folder, beside the files of

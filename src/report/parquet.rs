@@ -6,7 +6,9 @@
 //! text with a decimal point (exact), and so are the values of the indicators.
 
 use super::{Context, ReportError};
+use crate::count::records::Request;
 use polars::prelude::*;
+use rust_decimal::Decimal;
 
 fn write(frame: &mut DataFrame, what: &str) -> Result<Vec<u8>, ReportError> {
     let mut bytes = Vec::new();
@@ -56,146 +58,106 @@ pub fn indicators(context: &Context) -> Result<Vec<u8>, ReportError> {
     write(&mut frame, "indicateurs.parquet")
 }
 
-/// The accepted requests after normalisation.
-pub fn requests(context: &Context) -> Result<Vec<u8>, ReportError> {
-    let requests = &context.records.requests;
-    let internal = context.options.internal;
-    let decimal = |value: Option<rust_decimal::Decimal>| {
-        value.map(|value| crate::french::money(value).to_string())
-    };
+/// One column of the request file: `value` of each request.
+fn column<T>(name: &str, requests: &[Request], value: impl Fn(&Request) -> T) -> Column
+where
+    Series: NamedFrom<Vec<T>, [T]>,
+{
+    Column::new(name.into(), requests.iter().map(value).collect::<Vec<_>>())
+}
+
+/// An amount as exact text with a decimal point.
+fn amount(value: Option<Decimal>) -> Option<String> {
+    value.map(|value| crate::french::money(value).to_string())
+}
+
+/// Where and when: the year and the commune, then in the internal edition the request
+/// number, the household pseudonym and the date of the request, in the published one its
+/// month only.
+fn identity_columns(requests: &[Request], internal: bool) -> Vec<Column> {
     let mut columns = vec![
-        Column::new(
-            "annee".into(),
-            requests
-                .iter()
-                .map(|request| request.year)
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "code_commune".into(),
-            requests
-                .iter()
-                .map(|request| request.commune.clone())
-                .collect::<Vec<_>>(),
-        ),
+        column("annee", requests, |request| request.year),
+        column("code_commune", requests, |request| request.commune.clone()),
     ];
     if internal {
-        columns.push(Column::new(
-            "numero_demande".into(),
-            requests
-                .iter()
-                .map(|request| request.number.clone())
-                .collect::<Vec<_>>(),
-        ));
-        columns.push(Column::new(
-            "foyer".into(),
-            requests
-                .iter()
-                .map(|request| request.household_pseudonym.clone())
-                .collect::<Vec<_>>(),
-        ));
-    }
-    if internal {
-        columns.push(Column::new(
-            "date_demande".into(),
-            requests
-                .iter()
-                .map(|request| request.date)
-                .collect::<Vec<_>>(),
-        ));
+        columns.push(column("numero_demande", requests, |request| {
+            request.number.clone()
+        }));
+        columns.push(column("foyer", requests, |request| {
+            request.household_pseudonym.clone()
+        }));
+        columns.push(column("date_demande", requests, |request| request.date));
     } else {
         // Exact dates, with the commune and the household's make-up, could single out a
         // household: the published file keeps the month only.
-        columns.push(Column::new(
-            "mois_demande".into(),
-            requests
-                .iter()
-                .map(|request| request.date.format("%Y-%m").to_string())
-                .collect::<Vec<_>>(),
-        ));
+        columns.push(column("mois_demande", requests, |request| {
+            request.date.format("%Y-%m").to_string()
+        }));
     }
+    columns
+}
+
+/// One column per category field, in the order of the first request's fields.
+fn category_columns(requests: &[Request]) -> Vec<Column> {
     let fields: Vec<String> = requests
         .first()
         .map(|request| request.categories.keys().cloned().collect())
         .unwrap_or_default();
-    for field in &fields {
-        columns.push(Column::new(
-            field.as_str().into(),
-            requests
-                .iter()
-                .map(|request| request.category(field).to_string())
-                .collect::<Vec<_>>(),
-        ));
-    }
-    columns.push(Column::new(
-        "nombre_personnes".into(),
-        requests
-            .iter()
-            .map(|request| request.persons)
-            .collect::<Vec<_>>(),
-    ));
-    columns.push(Column::new(
-        "nombre_enfants".into(),
-        requests
-            .iter()
-            .map(|request| request.children)
-            .collect::<Vec<_>>(),
-    ));
-    columns.push(Column::new(
-        "ressources_mensuelles".into(),
-        requests
-            .iter()
-            .map(|request| decimal(request.monthly_resources))
-            .collect::<Vec<_>>(),
-    ));
-    columns.push(Column::new(
-        "charges_mensuelles".into(),
-        requests
-            .iter()
-            .map(|request| decimal(request.monthly_charges))
-            .collect::<Vec<_>>(),
-    ));
-    columns.push(Column::new(
-        "montant_demande".into(),
-        requests
-            .iter()
-            .map(|request| decimal(request.amount_requested))
-            .collect::<Vec<_>>(),
-    ));
-    columns.push(Column::new(
-        "montant_accorde".into(),
-        requests
-            .iter()
-            .map(|request| decimal(request.amount_granted))
-            .collect::<Vec<_>>(),
-    ));
-    if internal {
-        columns.push(Column::new(
-            "date_decision".into(),
-            requests
-                .iter()
-                .map(|request| request.decision_date)
-                .collect::<Vec<_>>(),
-        ));
-    }
-    columns.push(Column::new(
-        "delai_decision_jours".into(),
-        requests
-            .iter()
-            .map(|request| request.decision_delay_days())
-            .collect::<Vec<_>>(),
-    ));
-    columns.push(Column::new(
-        "reste_a_vivre_jour_uc".into(),
-        requests
-            .iter()
-            .map(|request| {
-                request
-                    .remaining_per_day_per_unit()
-                    .map(|value| crate::french::money(value).to_string())
+    fields
+        .iter()
+        .map(|field| {
+            column(field, requests, |request| {
+                request.category(field).to_string()
             })
-            .collect::<Vec<_>>(),
-    ));
+        })
+        .collect()
+}
+
+/// The household's size, resources and charges, and the amounts asked and granted.
+fn amount_columns(requests: &[Request]) -> Vec<Column> {
+    vec![
+        column("nombre_personnes", requests, |request| request.persons),
+        column("nombre_enfants", requests, |request| request.children),
+        column("ressources_mensuelles", requests, |request| {
+            amount(request.monthly_resources)
+        }),
+        column("charges_mensuelles", requests, |request| {
+            amount(request.monthly_charges)
+        }),
+        column("montant_demande", requests, |request| {
+            amount(request.amount_requested)
+        }),
+        column("montant_accorde", requests, |request| {
+            amount(request.amount_granted)
+        }),
+    ]
+}
+
+/// The decision's date (internal edition only) and delay, and the reste à vivre.
+fn decision_columns(requests: &[Request], internal: bool) -> Vec<Column> {
+    let mut columns = Vec::new();
+    if internal {
+        columns.push(column("date_decision", requests, |request| {
+            request.decision_date
+        }));
+    }
+    columns.push(column("delai_decision_jours", requests, |request| {
+        request.decision_delay_days()
+    }));
+    columns.push(column("reste_a_vivre_jour_uc", requests, |request| {
+        amount(request.remaining_per_day_per_unit())
+    }));
+    columns
+}
+
+/// The accepted requests after normalisation.
+pub fn requests(context: &Context) -> Result<Vec<u8>, ReportError> {
+    let requests = &context.records.requests;
+    let internal = context.options.internal;
+    let mut columns = identity_columns(requests, internal);
+    columns.extend(category_columns(requests));
+    columns.extend(amount_columns(requests));
+    columns.extend(decision_columns(requests, internal));
     columns.extend(banner_column(context, requests.len()));
     let mut frame = DataFrame::new_infer_height(columns)
         .map_err(|error| ReportError::render("demandes.parquet", error))?;

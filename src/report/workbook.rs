@@ -3,8 +3,16 @@
 
 use super::sections::Content;
 use super::{Context, ReportError};
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workbook};
+use crate::output::xlsx_properties;
+use rust_xlsxwriter::{Format, FormatAlign, Workbook};
 use std::collections::BTreeSet;
+
+/// The creation date of a report's workbook when the report has no date (`--date`): a fixed
+/// day, never the clock.
+const REPORT_CREATED: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt(2000, 1, 1) {
+    Some(date) => date,
+    None => panic!("1 January 2000 is a date"),
+};
 
 /// An Excel sheet name: at most 31 characters, none of `[]:*?/\`, unique.
 fn sheet_name(id: &str, used: &mut BTreeSet<String>) -> String {
@@ -28,25 +36,14 @@ pub fn render(context: &Context, content: &Content) -> Result<Vec<u8>, ReportErr
     let failure =
         |error: rust_xlsxwriter::XlsxError| ReportError::render("le classeur xlsx", error);
     let mut workbook = Workbook::new();
-    // A fixed creation date keeps the file byte-identical from one run to the next.
-    let created = match context.options.date {
-        Some(date) => ExcelDateTime::from_ymd(
-            u16::try_from(chrono::Datelike::year(&date)).unwrap_or(2000),
-            u8::try_from(chrono::Datelike::month(&date)).unwrap_or(1),
-            u8::try_from(chrono::Datelike::day(&date)).unwrap_or(1),
-        ),
-        None => ExcelDateTime::from_ymd(2000, 1, 1),
-    }
-    .map_err(failure)?;
-    let mut properties = DocProperties::new()
-        .set_title(format!(
-            "Analyse des besoins sociaux {} – {}",
-            context.year, context.verification.network.nom
-        ))
-        .set_creation_datetime(&created);
-    if let Some(banner) = context.banner() {
-        properties = properties.set_comment(banner);
-    }
+    // The report's date when one is given, else a fixed day: never the clock.
+    let created = context.options.date.unwrap_or(REPORT_CREATED);
+    let title = format!(
+        "Analyse des besoins sociaux {} – {}",
+        context.year, context.verification.network.nom
+    );
+    let properties =
+        xlsx_properties(Some(&title), context.banner().as_deref(), created).map_err(failure)?;
     workbook.set_properties(&properties);
     let header = Format::new()
         .set_bold()

@@ -17,8 +17,11 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
-/// The breakdowns compared: (table id stem, requests field, census indicator, what).
-const DIMENSIONS: [(&str, &str, &str, &str); 2] = [
+/// A breakdown compared: (table id stem, requests field, census indicator, what).
+type Dimension = (&'static str, &'static str, &'static str, &'static str);
+
+/// The breakdowns compared.
+const DIMENSIONS: [Dimension; 2] = [
     (
         "ages",
         "tranche_age",
@@ -162,54 +165,95 @@ pub fn tables(context: &Context, view: &View, vintage: i32) -> Vec<Table> {
     if zones_found.is_empty() {
         return Vec::new();
     }
-    let year = context.year;
-    let rows_of_year = view.rows_of_year(year);
-    let communes: Vec<String> = rows_of_year
-        .iter()
-        .filter(|row| *row != NETWORK)
-        .cloned()
-        .collect();
     let mut tables = Vec::new();
-    for (id, field, indicator, what) in DIMENSIONS {
-        let modalities = modalities(context, field);
-        let mut headers = vec![what.to_string()];
-        headers.extend(modalities.iter().cloned());
-        let mut rows = Vec::new();
-        for row in &rows_of_year {
-            let mut cells = vec![Shown::text(format!("Demandeurs – {}", context.name(row)))];
-            if row == NETWORK {
-                cells[0].strong = true;
-            }
-            let shares = requester_shares(view, year, row, field, &modalities);
-            let hidden = row_hidden(view, year, row, field, &modalities);
-            for position in 0..modalities.len() {
-                let shown = row_cell(shares.as_ref(), hidden, position, None);
-                cells.push(if row == NETWORK {
-                    shown.strong()
-                } else {
-                    shown
-                });
-            }
-            rows.push(cells);
-        }
-        let mut population_rows: Vec<(String, Vec<String>)> =
-            vec![("Population – réseau".to_string(), communes.clone())];
-        for zone in &zones_found {
-            population_rows.push((
-                format!(
-                    "Population – {}",
-                    zones::zone_label(zone).unwrap_or_else(|| zone.clone())
-                ),
-                vec![zone.clone()],
-            ));
-        }
-        for (label, members) in population_rows {
-            let counts = census(context, vintage, indicator, &members);
-            let values: Vec<Option<Decimal>> = modalities
-                .iter()
-                .map(|modality| counts.get(modality).copied())
-                .collect();
-            let population_shares = shares(&values);
+    for dimension in DIMENSIONS {
+        tables.push(shares_table(
+            context,
+            view,
+            vintage,
+            &zones_found,
+            dimension,
+        ));
+        tables.extend(department_index_table(
+            context,
+            view,
+            vintage,
+            &zones_found,
+            dimension,
+        ));
+    }
+    tables
+}
+
+/// The census shares (%) of `members` over the modalities, `None` without population.
+fn census_shares(
+    context: &Context,
+    vintage: i32,
+    indicator: &str,
+    members: &[String],
+    modalities: &[String],
+) -> Option<Vec<Decimal>> {
+    let counts = census(context, vintage, indicator, members);
+    let values: Vec<Option<Decimal>> = modalities
+        .iter()
+        .map(|modality| counts.get(modality).copied())
+        .collect();
+    shares(&values)
+}
+
+/// The requesters' line of one row: `label`, then per modality their share or, with
+/// `divisors`, their share ÷ the divisor (an index); in bold for the network.
+fn requester_row(
+    view: &View,
+    year: i32,
+    row: &str,
+    label: String,
+    (field, modalities): (&str, &[String]),
+    divisors: Option<&[Decimal]>,
+) -> Vec<Shown> {
+    let mut cells = vec![Shown::text(label)];
+    if row == NETWORK {
+        cells[0].strong = true;
+    }
+    let shares = requester_shares(view, year, row, field, modalities);
+    let hidden = row_hidden(view, year, row, field, modalities);
+    let positions = divisors.map_or(modalities.len(), <[Decimal]>::len);
+    for position in 0..positions {
+        let divisor = divisors.map(|divisors| divisors[position]);
+        let shown = row_cell(shares.as_ref(), hidden, position, divisor);
+        cells.push(if row == NETWORK {
+            shown.strong()
+        } else {
+            shown
+        });
+    }
+    cells
+}
+
+/// The population's lines: the network's communes with data, then each zone.
+fn population_rows(
+    context: &Context,
+    vintage: i32,
+    (indicator, modalities): (&str, &[String]),
+    communes: Vec<String>,
+    zones_found: &[String],
+) -> Vec<Vec<Shown>> {
+    let mut population_rows: Vec<(String, Vec<String>)> =
+        vec![("Population – réseau".to_string(), communes)];
+    for zone in zones_found {
+        population_rows.push((
+            format!(
+                "Population – {}",
+                zones::zone_label(zone).unwrap_or_else(|| zone.clone())
+            ),
+            vec![zone.clone()],
+        ));
+    }
+    population_rows
+        .into_iter()
+        .map(|(label, members)| {
+            let population_shares =
+                census_shares(context, vintage, indicator, &members, modalities);
             let mut cells = vec![Shown::text(label)];
             for position in 0..modalities.len() {
                 cells.push(match &population_shares {
@@ -217,76 +261,109 @@ pub fn tables(context: &Context, view: &View, vintage: i32) -> Vec<Table> {
                     None => Shown::missing(),
                 });
             }
-            rows.push(cells);
-        }
-        tables.push(Table {
-            id: format!("zones-{id}"),
-            title: format!(
-                "{what} : demandeurs ({year}) et population (recensement {vintage}) – communes, réseau, zones de référence"
-            ),
-            headers: headers.clone(),
-            rows,
-            note: Some(format!(
-                "Parts en % des catégories renseignées. Population : Insee, recensement {vintage}{}.",
-                if field == "tranche_age" {
-                    " ; la première tranche ne compte que les 15-29 ans"
-                } else {
-                    ""
-                }
-            )),
-        });
+            cells
+        })
+        .collect()
+}
 
-        // The second reading of the index: against the département's structure.
-        let Some(department) = zones_found.iter().find(|zone| *zone != zones::FRANCE) else {
-            continue;
-        };
-        let counts = census(
-            context,
-            vintage,
-            indicator,
-            std::slice::from_ref(department),
-        );
-        let values: Vec<Option<Decimal>> = modalities
-            .iter()
-            .map(|modality| counts.get(modality).copied())
-            .collect();
-        let Some(department_shares) = shares(&values) else {
-            continue;
-        };
-        let label = zones::zone_label(department).unwrap_or_else(|| department.clone());
-        let mut rows = Vec::new();
-        for row in &rows_of_year {
-            let mut cells = vec![Shown::text(context.name(row))];
-            if row == NETWORK {
-                cells[0].strong = true;
+/// One breakdown's shares: the requesters of each commune and of the network, then the
+/// population of the network and of each zone.
+fn shares_table(
+    context: &Context,
+    view: &View,
+    vintage: i32,
+    zones_found: &[String],
+    (id, field, indicator, what): Dimension,
+) -> Table {
+    let year = context.year;
+    let modalities = modalities(context, field);
+    let mut headers = vec![what.to_string()];
+    headers.extend(modalities.iter().cloned());
+    let rows_of_year = view.rows_of_year(year);
+    let mut rows: Vec<Vec<Shown>> = rows_of_year
+        .iter()
+        .map(|row| {
+            let label = format!("Demandeurs – {}", context.name(row));
+            requester_row(view, year, row, label, (field, &modalities), None)
+        })
+        .collect();
+    let communes: Vec<String> = rows_of_year
+        .iter()
+        .filter(|row| *row != NETWORK)
+        .cloned()
+        .collect();
+    rows.extend(population_rows(
+        context,
+        vintage,
+        (indicator, &modalities),
+        communes,
+        zones_found,
+    ));
+    Table {
+        id: format!("zones-{id}"),
+        title: format!(
+            "{what} : demandeurs ({year}) et population (recensement {vintage}) – communes, réseau, zones de référence"
+        ),
+        headers,
+        rows,
+        note: Some(format!(
+            "Parts en % des catégories renseignées. Population : Insee, recensement {vintage}{}.",
+            if field == "tranche_age" {
+                " ; la première tranche ne compte que les 15-29 ans"
+            } else {
+                ""
             }
-            let shares = requester_shares(view, year, row, field, &modalities);
-            let hidden = row_hidden(view, year, row, field, &modalities);
-            for (position, population_share) in department_shares.iter().enumerate() {
-                let shown = row_cell(shares.as_ref(), hidden, position, Some(*population_share));
-                cells.push(if row == NETWORK {
-                    shown.strong()
-                } else {
-                    shown
-                });
-            }
-            rows.push(cells);
-        }
-        let mut index_headers = vec!["Commune".to_string()];
-        index_headers.extend(modalities.iter().cloned());
-        tables.push(Table {
-            id: format!("surrepresentation-{id}-departement"),
-            title: format!(
-                "Indice de surreprésentation rapporté à la population de {label} ({year}, recensement {vintage})"
-            ),
-            headers: index_headers,
-            rows,
-            note: Some(format!(
-                "Part de la catégorie parmi les demandes de la commune ÷ sa part dans la population de {label} : seconde lecture de l'indice, qui compare la commune à son département plutôt qu'à sa propre population."
-            )),
-        });
+        )),
     }
-    tables
+}
+
+/// The second reading of the index: each row's requesters against the département's
+/// structure (none without a département or its population).
+fn department_index_table(
+    context: &Context,
+    view: &View,
+    vintage: i32,
+    zones_found: &[String],
+    (id, field, indicator, _): Dimension,
+) -> Option<Table> {
+    let year = context.year;
+    let modalities = modalities(context, field);
+    let department = zones_found.iter().find(|zone| *zone != zones::FRANCE)?;
+    let department_shares = census_shares(
+        context,
+        vintage,
+        indicator,
+        std::slice::from_ref(department),
+        &modalities,
+    )?;
+    let label = zones::zone_label(department).unwrap_or_else(|| department.clone());
+    let rows = view
+        .rows_of_year(year)
+        .iter()
+        .map(|row| {
+            requester_row(
+                view,
+                year,
+                row,
+                context.name(row),
+                (field, &modalities),
+                Some(&department_shares),
+            )
+        })
+        .collect();
+    let mut index_headers = vec!["Commune".to_string()];
+    index_headers.extend(modalities.iter().cloned());
+    Some(Table {
+        id: format!("surrepresentation-{id}-departement"),
+        title: format!(
+            "Indice de surreprésentation rapporté à la population de {label} ({year}, recensement {vintage})"
+        ),
+        headers: index_headers,
+        rows,
+        note: Some(format!(
+            "Part de la catégorie parmi les demandes de la commune ÷ sa part dans la population de {label} : seconde lecture de l'indice, qui compare la commune à son département plutôt qu'à sa propre population."
+        )),
+    })
 }
 
 /// The chart of the age comparison: the network's requesters beside the population of the
@@ -317,21 +394,17 @@ pub fn chart(context: &Context, view: &View, vintage: i32, source_line: &str) ->
             labels: rounded.iter().map(|value| percent(*value).text).collect(),
         }
     };
-    let census_shares = |members: &[String]| {
-        let counts = census(context, vintage, indicator, members);
-        shares(
-            &modalities
-                .iter()
-                .map(|modality| counts.get(modality).copied())
-                .collect::<Vec<_>>(),
-        )
-    };
+    let population_shares =
+        |members: &[String]| census_shares(context, vintage, indicator, members, &modalities);
     let mut series = vec![
         series_of(
             "Demandeurs du réseau".to_string(),
             requester_shares(view, year, NETWORK, field, &modalities),
         ),
-        series_of("Population du réseau".to_string(), census_shares(&communes)),
+        series_of(
+            "Population du réseau".to_string(),
+            population_shares(&communes),
+        ),
     ];
     for zone in &zones_found {
         let label = if zone == zones::FRANCE {
@@ -344,7 +417,7 @@ pub fn chart(context: &Context, view: &View, vintage: i32, source_line: &str) ->
         };
         series.push(series_of(
             format!("Population – {label}"),
-            census_shares(std::slice::from_ref(zone)),
+            population_shares(std::slice::from_ref(zone)),
         ));
     }
     let description = series

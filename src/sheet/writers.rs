@@ -3,9 +3,10 @@
 //! touches of real files (a title row above the header, a total row, dates typed as text).
 
 use crate::check::Value;
+use crate::output::{xlsx_properties, XLSX_CREATED};
 use crate::schema::Schema;
 use chrono::Datelike;
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
 /// The file format and encoding of a written table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -178,10 +179,7 @@ fn money_columns(schema: &Schema) -> Vec<usize> {
 
 fn write_xlsx(sheets: &[HeadedSheet<'_>], style: &TableStyle) -> Result<Vec<u8>, WriteError> {
     let mut workbook = Workbook::new();
-    // A fixed creation date keeps the same inputs giving the same bytes.
-    workbook.set_properties(
-        &DocProperties::new().set_creation_datetime(&ExcelDateTime::from_ymd(2024, 1, 1)?),
-    );
+    workbook.set_properties(&xlsx_properties(None, None, XLSX_CREATED)?);
     let date_format = Format::new().set_num_format("dd/mm/yyyy");
     let header_format = Format::new().set_bold().set_text_wrap();
     let title_format = Format::new().set_bold().set_font_size(14);

@@ -10,10 +10,11 @@ mod instructions;
 
 use crate::fold::fold;
 use crate::network::Network;
+use crate::output::{xlsx_properties, XLSX_CREATED};
 use crate::schema::{Field, FieldType, Schema, SchemaSet};
 use rust_xlsxwriter::{
-    DataValidation, DataValidationErrorStyle, DataValidationRule, DocProperties, ExcelDateTime,
-    Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError,
+    DataValidation, DataValidationErrorStyle, DataValidationRule, ExcelDateTime, Format,
+    FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError,
 };
 use std::path::{Path, PathBuf};
 
@@ -430,13 +431,14 @@ fn build_workbook(
     rows: &[Vec<Option<String>>],
 ) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
-    // A fixed creation date keeps the same schemas giving the same bytes.
-    workbook.set_properties(
-        &DocProperties::new()
-            .set_title(&schema.title)
-            .set_comment(format!("Modèle {} version {}", schema.name, schema.version))
-            .set_creation_datetime(&ExcelDateTime::from_ymd(2024, 1, 1)?),
-    );
+    workbook.set_properties(&xlsx_properties(
+        Some(&schema.title),
+        Some(&format!(
+            "Modèle {} version {}",
+            schema.name, schema.version
+        )),
+        XLSX_CREATED,
+    )?);
 
     let instructions = workbook.add_worksheet();
     instructions.set_name(INSTRUCTIONS_SHEET)?;

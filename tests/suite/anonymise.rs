@@ -268,21 +268,21 @@ fn rows_without_name_are_reported_without_any_value() {
     let foyer = report
         .diagnostics
         .iter()
-        .find(|diagnostic| diagnostic.lieu.champ.as_deref() == Some("foyer"))
+        .find(|diagnostic| diagnostic.location.field.as_deref() == Some("foyer"))
         .expect("diagnostic");
     assert_eq!(
-        foyer.lieu.ligne,
+        foyer.location.row,
         Some(4),
         "row 4 of the sheet (header on row 1)"
     );
-    assert!(foyer.valeur.is_none());
+    assert!(foyer.value.is_none());
     let birth = report
         .diagnostics
         .iter()
-        .find(|diagnostic| diagnostic.lieu.champ.as_deref() == Some("date_naissance"))
+        .find(|diagnostic| diagnostic.location.field.as_deref() == Some("date_naissance"))
         .expect("unreadable birth date");
-    assert_eq!(birth.lieu.cellule.as_deref(), Some("C5"));
-    assert!(birth.valeur.is_none(), "a birth date is never shown");
+    assert_eq!(birth.location.cell.as_deref(), Some("C5"));
+    assert!(birth.value.is_none(), "a birth date is never shown");
     assert!(!format!("{:?}", report.diagnostics).contains("31 du mois"));
 }
 

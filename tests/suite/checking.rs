@@ -61,8 +61,8 @@ fn an_empty_amount_for_granted_aid_is_an_error() {
     assert_eq!(codes(&verification), vec![Code::E031]);
     assert_eq!(
         of_code(&verification, Code::E031)[0]
-            .lieu
-            .cellule
+            .location
+            .cell
             .as_deref(),
         Some("S2")
     );
@@ -86,7 +86,7 @@ fn subtotals_anywhere_and_notes_under_the_table_are_excluded_with_a_note() {
     assert_eq!(verification.rows_accepted(), 2);
     let lines: Vec<Option<u32>> = of_code(&verification, Code::N002)
         .iter()
-        .map(|diagnostic| diagnostic.lieu.ligne)
+        .map(|diagnostic| diagnostic.location.row)
         .collect();
     assert_eq!(lines, vec![Some(3), Some(5), Some(6)]);
 }
@@ -114,8 +114,8 @@ fn values_under_a_column_without_header_are_reported() {
     assert_eq!(codes(&verification), vec![Code::W001]);
     assert_eq!(
         of_code(&verification, Code::W001)[0]
-            .lieu
-            .cellule
+            .location
+            .cell
             .as_deref(),
         Some("V2")
     );
@@ -169,9 +169,9 @@ fn the_later_request_of_a_duplicate_number_is_the_one_rejected() {
     let duplicates = of_code(&verification, Code::E033);
     assert_eq!(duplicates.len(), 1);
     assert!(
-        duplicates[0].lieu.fichier.ends_with("a-fevrier.csv"),
+        duplicates[0].location.file.ends_with("a-fevrier.csv"),
         "{:?}",
-        duplicates[0].lieu
+        duplicates[0].location
     );
     assert!(
         duplicates[0].message.contains("b-janvier.csv"),

@@ -307,8 +307,8 @@ fn expected_exit_code(code: &str) -> i32 {
         .map(|known| known.severity());
     match severity {
         _ if code == "E007" => 2,
-        Some(Severity::Erreur) => 1,
-        Some(Severity::Avertissement | Severity::Note) => 0,
+        Some(Severity::Error) => 1,
+        Some(Severity::Warning | Severity::Note) => 0,
         None => panic!("{code} is not in Code::ALL"),
     }
 }

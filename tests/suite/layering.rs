@@ -21,7 +21,7 @@ const LAYERS: &[&[&str]] = &[
         "anonymise",
         "count",
         "generate",
-        "render",
+        "present",
         "feedback",
         "repartition",
     ],

@@ -83,7 +83,7 @@ proptest! {
         let non_blank = rows.iter().filter(|cells| !RawRow { index: 0, cells: (*cells).clone() }.is_blank()).count();
         prop_assert_eq!(checked.records.len() + checked.total_rows + checked.empty_template_rows, non_blank);
         for record in &checked.records {
-            let has_error = diagnostics.iter().any(|diagnostic| diagnostic.is_error() && diagnostic.lieu.ligne == Some(record.row + 1));
+            let has_error = diagnostics.iter().any(|diagnostic| diagnostic.is_error() && diagnostic.location.row == Some(record.row + 1));
             prop_assert_eq!(record.rejected, has_error, "row {}: rejected iff it has an error", record.row + 1);
         }
     }

@@ -54,8 +54,8 @@ fn a_stray_ods_cell_at_the_far_corner_is_refused_before_loading() {
     std::fs::write(&path, ods_with_content(&table)).expect("written");
     let problem = read_file(&path, "demandes.ods").expect_err("refused");
     assert_eq!(problem.code, Code::E006);
-    assert_eq!(problem.lieu.feuille.as_deref(), Some("Feuille1"));
-    assert_eq!(problem.lieu.cellule.as_deref(), Some("XFD1048576"));
+    assert_eq!(problem.location.sheet.as_deref(), Some("Feuille1"));
+    assert_eq!(problem.location.cell.as_deref(), Some("XFD1048576"));
 }
 
 #[test]

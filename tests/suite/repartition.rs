@@ -413,7 +413,7 @@ fn inputs_problems_are_located() {
     let problems = compute(&problem_inputs, 2024, None).unwrap_err();
     assert_eq!(problems.len(), 1, "{problems:#?}");
     assert_eq!(problems[0].code, Code::E050);
-    assert_eq!(problems[0].lieu.ligne, Some(51));
+    assert_eq!(problems[0].location.row, Some(51));
     assert!(problems[0].message.contains("La Chevallerais (44221)"));
 
     // An expense dated before every membership.
@@ -433,7 +433,7 @@ fn inputs_problems_are_located() {
     // No vintage in force on the date of the call.
     let problems = compute(&early, 2013, None).unwrap_err();
     assert_eq!(problems[0].code, Code::E052);
-    assert_eq!(problems[0].lieu.ligne, Some(47));
+    assert_eq!(problems[0].location.row, Some(47));
 }
 
 #[test]

@@ -108,10 +108,10 @@ fn marks<'d>(
         }
     }
     for problem in problems {
-        let Some((row, column)) = problem.lieu.cellule.as_deref().and_then(parse_cell) else {
+        let Some((row, column)) = problem.location.cell.as_deref().and_then(parse_cell) else {
             continue;
         };
-        let marks = all.entry(problem.lieu.feuille.clone()).or_default();
+        let marks = all.entry(problem.location.sheet.clone()).or_default();
         marks.cells.entry((row, column)).or_default().push(problem);
         marks.last_column = marks.last_column.max(column);
         if matches!(problem.code, Code::E010 | Code::W001) {
@@ -124,11 +124,11 @@ fn marks<'d>(
 /// Whether a problem sits in an emptied identifying column (below its header): its value
 /// is never repeated.
 fn in_emptied_column(marks: &BTreeMap<Option<String>, SheetMarks>, problem: &Diagnostic) -> bool {
-    let Some((row, column)) = problem.lieu.cellule.as_deref().and_then(parse_cell) else {
+    let Some((row, column)) = problem.location.cell.as_deref().and_then(parse_cell) else {
         return false;
     };
     marks
-        .get(&problem.lieu.feuille)
+        .get(&problem.location.sheet)
         .and_then(|marks| marks.emptied.get(&column))
         .is_some_and(|header_row| *header_row != row)
 }
@@ -140,13 +140,13 @@ fn comment_text(problems: &[&Diagnostic], hide_value: bool) -> String {
         let mut text = format!(
             "{} ({}) : {}",
             problem.code,
-            problem.gravite.label(),
+            problem.severity.label(),
             problem.message
         );
-        if let Some(value) = problem.valeur.as_deref().filter(|_| !hide_value) {
+        if let Some(value) = problem.value.as_deref().filter(|_| !hide_value) {
             text.push_str(&format!("\nValeur lue : « {value} »"));
         }
-        if let Some(hint) = &problem.aide {
+        if let Some(hint) = &problem.hint {
             text.push_str(&format!("\nQue faire : {hint}"));
         }
         match problem.code {
@@ -180,32 +180,32 @@ fn list_rows(
     let mut rows: Vec<(usize, u32, u32, ListRow)> = problems
         .iter()
         .map(|problem| {
-            let position = problem.lieu.cellule.as_deref().and_then(parse_cell);
-            let sheet_rank = if problem.lieu.feuille.is_none() && position.is_none() {
+            let position = problem.location.cell.as_deref().and_then(parse_cell);
+            let sheet_rank = if problem.location.sheet.is_none() && position.is_none() {
                 0
             } else {
                 sheet_order
                     .iter()
-                    .position(|sheet| *sheet == problem.lieu.feuille)
+                    .position(|sheet| *sheet == problem.location.sheet)
                     .map_or(sheet_order.len() + 1, |index| index + 1)
             };
-            let (row, column) = match (position, problem.lieu.ligne) {
+            let (row, column) = match (position, problem.location.row) {
                 (Some((row, column)), _) => (row, column),
                 (None, Some(line)) => (line.saturating_sub(1), 0),
                 (None, None) => (0, 0),
             };
             let mut diagnostic = (*problem).clone();
             if in_emptied_column(marks, problem) {
-                diagnostic.valeur = None;
+                diagnostic.value = None;
             }
-            let linked = position.is_some() && copied_sheets.contains(&problem.lieu.feuille);
+            let linked = position.is_some() && copied_sheets.contains(&problem.location.sheet);
             (
                 sheet_rank,
                 row,
                 column,
                 ListRow {
-                    sheet: problem.lieu.feuille.clone(),
-                    cell: problem.lieu.cellule.clone(),
+                    sheet: problem.location.sheet.clone(),
+                    cell: problem.location.cell.clone(),
                     linked,
                     diagnostic,
                 },
@@ -256,7 +256,7 @@ const LIST_WIDTHS: [f64; 8] = [16.0, 10.0, 7.0, 13.0, 24.0, 70.0, 22.0, 60.0];
 /// The cells of one list line, in [`LIST_COLUMNS`] order.
 fn list_values(row: &ListRow) -> [String; 8] {
     let diagnostic = &row.diagnostic;
-    let cell = match (&row.cell, diagnostic.lieu.ligne) {
+    let cell = match (&row.cell, diagnostic.location.row) {
         (Some(cell), _) => cell.clone(),
         (None, Some(line)) => format!("ligne {line}"),
         (None, None) => String::new(),
@@ -265,11 +265,11 @@ fn list_values(row: &ListRow) -> [String; 8] {
         row.sheet.clone().unwrap_or_default(),
         cell,
         diagnostic.code.to_string(),
-        diagnostic.gravite.label().to_string(),
-        diagnostic.lieu.entete.clone().unwrap_or_default(),
+        diagnostic.severity.label().to_string(),
+        diagnostic.location.header.clone().unwrap_or_default(),
         diagnostic.message.clone(),
-        diagnostic.valeur.clone().unwrap_or_default(),
-        diagnostic.aide.clone().unwrap_or_default(),
+        diagnostic.value.clone().unwrap_or_default(),
+        diagnostic.hint.clone().unwrap_or_default(),
     ]
 }
 

@@ -3,11 +3,12 @@
 //! A spreadsheet cell holds a binary floating-point number: amounts are converted from
 //! their exact decimal value only here, at the very end, and print back to the cent.
 
+use crate::output::{xlsx_properties, XLSX_CREATED};
 use crate::repartition::{french_date, Statement};
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
 struct Formats {
     header: Format,
@@ -344,21 +345,14 @@ fn budget(
     Ok(())
 }
 
-/// The workbook's document properties. A fixed creation date keeps the same statement
-/// giving the same bytes.
-fn set_properties(workbook: &mut Workbook) -> Result<(), XlsxError> {
-    workbook.set_properties(
-        &DocProperties::new()
-            .set_title("Répartition des coûts du réseau")
-            .set_creation_datetime(&ExcelDateTime::from_ymd(2024, 1, 1)?),
-    );
-    Ok(())
-}
-
 /// The workbook's bytes: one sheet per table of the statement.
 pub(super) fn workbook(statement: &Statement) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
-    set_properties(&mut workbook)?;
+    workbook.set_properties(&xlsx_properties(
+        Some("Répartition des coûts du réseau"),
+        None,
+        XLSX_CREATED,
+    )?);
     let euro_pattern = "#,##0.00\\ \"€\"";
     let formats = Formats {
         header: Format::new().set_bold().set_text_wrap(),

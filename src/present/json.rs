@@ -44,19 +44,19 @@ struct Report<'a> {
 }
 
 /// The whole verification as pretty-printed JSON.
-pub fn render_verification(verification: &Verification) -> String {
-    let errors = verification.count(Severity::Erreur);
+pub fn verification(verification: &Verification) -> String {
+    let errors = verification.count(Severity::Error);
     let mut tasks = Vec::new();
     for file in &verification.files {
         let mut remaining: Vec<&Diagnostic> = verification
             .diagnostics
             .iter()
-            .filter(|diagnostic| diagnostic.lieu.fichier == file.fichier)
+            .filter(|diagnostic| diagnostic.location.file == file.fichier)
             .collect();
         for sheet in &file.feuilles {
             let (own, rest): (Vec<&Diagnostic>, Vec<&Diagnostic>) = remaining
                 .into_iter()
-                .partition(|diagnostic| diagnostic.lieu.feuille == sheet.feuille);
+                .partition(|diagnostic| diagnostic.location.sheet == sheet.feuille);
             remaining = rest;
             tasks.push(Task {
                 fichier: &file.fichier,
@@ -104,7 +104,7 @@ pub fn render_verification(verification: &Verification) -> String {
             lignes_acceptees: verification.rows_accepted(),
             lignes_rejetees: verification.rows_rejected(),
             erreurs: errors,
-            avertissements: verification.count(Severity::Avertissement),
+            avertissements: verification.count(Severity::Warning),
             notes: verification.count(Severity::Note),
         },
         taches: tasks,

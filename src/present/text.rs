@@ -37,20 +37,31 @@ fn plural(count: usize, singular: &str, plural: &str) -> String {
     )
 }
 
-/// One diagnostic: `fichier › feuille › D12 : erreur E023 : …` then `  aide : …`.
-pub fn render_diagnostic(diagnostic: &Diagnostic, colour: bool) -> String {
+/// One diagnostic: `fichier › feuille › D12 : erreur E023 : …`, then `  valeur lue : « … »`
+/// and `  aide : …`.
+pub fn diagnostic(diagnostic: &Diagnostic, colour: bool) -> String {
+    text(diagnostic, colour, true)
+}
+
+/// One diagnostic as [`diagnostic`] writes it, but never the value read: for the anonymiser,
+/// whose input holds names and birth dates that must not reach a terminal or a log.
+pub fn diagnostic_without_value(diagnostic: &Diagnostic, colour: bool) -> String {
+    text(diagnostic, colour, false)
+}
+
+fn text(diagnostic: &Diagnostic, colour: bool, with_value: bool) -> String {
     let painter = Painter { colour };
-    let style = match diagnostic.gravite {
-        Severity::Erreur => RED,
-        Severity::Avertissement => YELLOW,
+    let style = match diagnostic.severity {
+        Severity::Error => RED,
+        Severity::Warning => YELLOW,
         Severity::Note => BLUE,
     };
     let mut out = String::new();
     let mut context = Vec::new();
-    if let Some(header) = &diagnostic.lieu.entete {
+    if let Some(header) = &diagnostic.location.header {
         context.push(format!("colonne « {header} »"));
     }
-    if let Some(field) = &diagnostic.lieu.champ {
+    if let Some(field) = &diagnostic.location.field {
         context.push(format!("champ {field}"));
     }
     let context = if context.is_empty() {
@@ -61,29 +72,33 @@ pub fn render_diagnostic(diagnostic: &Diagnostic, colour: bool) -> String {
     let _ = writeln!(
         out,
         "{} : {} : {}{}",
-        painter.paint(BOLD, &diagnostic.lieu.display_path()),
+        painter.paint(BOLD, &diagnostic.location.display_path()),
         painter.paint(
             style,
-            &format!("{} {}", diagnostic.gravite.label(), diagnostic.code)
+            &format!("{} {}", diagnostic.severity.label(), diagnostic.code)
         ),
         diagnostic.message,
         context
     );
-    if let Some(value) = diagnostic.valeur.as_ref().filter(|value| !value.is_empty()) {
+    let value = diagnostic
+        .value
+        .as_ref()
+        .filter(|value| with_value && !value.is_empty());
+    if let Some(value) = value {
         let _ = writeln!(out, "  {} « {value} »", painter.paint(DIM, "valeur lue :"));
     }
-    if let Some(hint) = &diagnostic.aide {
+    if let Some(hint) = &diagnostic.hint {
         let _ = writeln!(out, "  {} {hint}", painter.paint(DIM, "aide :"));
     }
     out
 }
 
 /// Every diagnostic, then a summary per file and the totals.
-pub fn render_verification(verification: &Verification, colour: bool) -> String {
+pub fn verification(verification: &Verification, colour: bool) -> String {
     let painter = Painter { colour };
     let mut out = String::new();
     for diagnostic in &verification.diagnostics {
-        out.push_str(&render_diagnostic(diagnostic, colour));
+        out.push_str(&self::diagnostic(diagnostic, colour));
     }
     if !verification.diagnostics.is_empty() {
         out.push('\n');
@@ -176,12 +191,12 @@ pub fn render_verification(verification: &Verification, colour: bool) -> String 
     if !set_aside.is_empty() {
         let _ = writeln!(out, "  {}", set_aside.join(" ; "));
     }
-    let errors = verification.count(Severity::Erreur);
+    let errors = verification.count(Severity::Error);
     let verdict = format!(
         "{}, {}, {}",
         plural(errors, "erreur", "erreurs"),
         plural(
-            verification.count(Severity::Avertissement),
+            verification.count(Severity::Warning),
             "avertissement",
             "avertissements"
         ),
@@ -194,4 +209,38 @@ pub fn render_verification(verification: &Verification, colour: bool) -> String 
     };
     let _ = writeln!(out, "{verdict}");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::{Code, Location};
+
+    fn birth_date_problem() -> Diagnostic {
+        let mut place = Location::file("brut.xlsx").with_sheet(Some("Feuil1"));
+        place.cell = Some("C5".to_string());
+        Diagnostic::new(Code::ALL[0], place, "date de naissance illisible")
+            .value("31 du mois")
+            .hint("écrivez la date comme 12/03/1961")
+    }
+
+    #[test]
+    fn the_value_read_is_shown_unless_it_must_not_be() {
+        let problem = birth_date_problem();
+        let shown = diagnostic(&problem, false);
+        assert!(shown.contains("valeur lue : « 31 du mois »"), "{shown}");
+        let withheld = diagnostic_without_value(&problem, false);
+        assert!(!withheld.contains("31 du mois"), "{withheld}");
+        // Everything else is the same text, line for line.
+        let kept: Vec<&str> = shown
+            .lines()
+            .filter(|line| !line.contains("valeur lue"))
+            .collect();
+        assert_eq!(withheld.lines().collect::<Vec<_>>(), kept);
+        assert!(
+            withheld.starts_with("brut.xlsx › Feuil1 › C5 : "),
+            "{withheld}"
+        );
+        assert!(withheld.contains("  aide : écrivez la date"), "{withheld}");
+    }
 }
