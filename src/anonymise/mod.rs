@@ -298,6 +298,79 @@ struct SheetOutput {
     rows: Vec<Vec<Value>>,
 }
 
+/// Where a sheet's fields are and which of them are written, worked out once from its
+/// header row.
+struct SheetPlan<'a> {
+    schema: &'a Schema,
+    columns: Columns,
+    /// The household field, which receives the pseudonym.
+    foyer: Option<usize>,
+    /// The age-band field, computed from the birth date (or the age).
+    age_band: Option<usize>,
+    commune: Option<usize>,
+    request_date: Option<usize>,
+    /// The fields written: those present, plus the household and the age band.
+    written: Vec<usize>,
+    is_1904: bool,
+    key: &'a SecretKey,
+}
+
+impl<'a> SheetPlan<'a> {
+    fn new(
+        schemas: &SchemaSet,
+        schema: &'a Schema,
+        header_row: &RawRow,
+        is_1904: bool,
+        key: &'a SecretKey,
+    ) -> SheetPlan<'a> {
+        let columns = classify_columns(schemas, schema, header_row);
+        let foyer = schema.field_index("foyer");
+        let age_band = schema
+            .age_field
+            .as_ref()
+            .and_then(|age| schema.field_index(&age.bands_into));
+        let written: Vec<usize> = (0..schema.fields.len())
+            .filter(|field| {
+                columns.fields[*field].is_some()
+                    || Some(*field) == foyer
+                    || Some(*field) == age_band
+            })
+            .collect();
+        SheetPlan {
+            schema,
+            foyer,
+            age_band,
+            commune: schema.fields.iter().position(|field| field.is_commune()),
+            request_date: schema.field_index("date_demande"),
+            columns,
+            written,
+            is_1904,
+            key,
+        }
+    }
+
+    /// The position of a field among the written ones.
+    fn slot(&self, field: usize) -> Option<usize> {
+        self.written.iter().position(|written| *written == field)
+    }
+
+    /// The row's values of the written fields, as they were (the household and the age
+    /// band still missing when the sheet has no such column).
+    fn carried_row(&self, row: &RawRow) -> Vec<Value> {
+        self.written
+            .iter()
+            .map(|field| match self.columns.fields[*field] {
+                Some(column) => carried_value(
+                    row.cell(column),
+                    self.schema.fields[*field].field_type,
+                    self.is_1904,
+                ),
+                None => Value::Missing,
+            })
+            .collect()
+    }
+}
+
 fn anonymise_sheet(
     schemas: &SchemaSet,
     schema: &Schema,
@@ -307,25 +380,17 @@ fn anonymise_sheet(
     key: &SecretKey,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (SheetReport, SheetOutput) {
-    let header_row = &sheet.rows[header_position];
-    let columns = classify_columns(schemas, schema, header_row);
-    let foyer = schema.field_index("foyer");
-    let age_band = schema
-        .age_field
-        .as_ref()
-        .and_then(|age| schema.field_index(&age.bands_into));
-    let commune = schema.fields.iter().position(|field| field.is_commune());
-    let request_date = schema.field_index("date_demande");
-    // The fields written: those present, plus the household and the age band.
-    let written: Vec<usize> = (0..schema.fields.len())
-        .filter(|field| {
-            columns.fields[*field].is_some() || Some(*field) == foyer || Some(*field) == age_band
-        })
-        .collect();
+    let plan = SheetPlan::new(
+        schemas,
+        schema,
+        &sheet.rows[header_position],
+        sheet.is_1904,
+        key,
+    );
     let mut report = SheetReport {
         name: sheet.name.clone(),
         schema: schema.name.clone(),
-        removed: columns.removed.clone(),
+        removed: plan.columns.removed.clone(),
         ..SheetReport::default()
     };
     let sheet_location = Location::file(shown).with_sheet(sheet.name.as_deref());
@@ -334,17 +399,7 @@ fn anonymise_sheet(
         if row.is_blank() {
             continue;
         }
-        let mut values: Vec<Value> = written
-            .iter()
-            .map(|field| match columns.fields[*field] {
-                Some(column) => carried_value(
-                    row.cell(column),
-                    schema.fields[*field].field_type,
-                    sheet.is_1904,
-                ),
-                None => Value::Missing,
-            })
-            .collect();
+        let mut values = plan.carried_row(row);
         if is_total_row(row) {
             rows.push(values);
             continue;
@@ -352,106 +407,159 @@ fn anonymise_sheet(
         report.rows += 1;
         let mut location = sheet_location.clone();
         location.row = Some(row.index + 1);
-        if let Some(foyer) = foyer {
-            let slot = written.iter().position(|field| *field == foyer);
-            let file_number = cell_text(row, columns.fields[foyer]);
-            let last_name = cell_text(row, columns.last_name);
-            let first_name = cell_text(row, columns.first_name);
-            let birth_text = cell_text(row, columns.birth_date);
-            let birth = cell_date(row, columns.birth_date, sheet.is_1904);
-            let pseudonym = if !file_number.is_empty() {
-                report.from_file_number += 1;
-                let commune_text = cell_text(row, commune.and_then(|field| columns.fields[field]));
-                Some(household_pseudonym(
-                    key,
-                    &file_identity(&commune_text, &file_number),
-                ))
-            } else if !last_name.is_empty() || !first_name.is_empty() {
-                Some(household_pseudonym(
-                    key,
-                    &person_identity(&last_name, &first_name, birth),
-                ))
-            } else {
-                None
-            };
-            match (pseudonym, slot) {
-                (Some(pseudonym), Some(slot)) => {
-                    values[slot] = Value::Text(pseudonym);
-                    report.pseudonymised += 1;
-                }
-                _ => {
-                    let mut location = location.clone();
-                    location.field = Some("foyer".to_string());
-                    let missing = if birth_text.is_empty() {
-                        "ni nom ni date de naissance"
-                    } else {
-                        "pas de nom (une date de naissance seule ne distingue pas les foyers)"
-                    };
-                    diagnostics.push(
-                        Diagnostic::new(
-                            Code::E020,
-                            location,
-                            format!("pseudonyme du foyer impossible à calculer : {missing}"),
-                        )
-                        .hint("renseignez le nom et le prénom du demandeur (et sa date de naissance) dans le fichier du CCAS, ou une colonne « Foyer » / « Dossier » avec le numéro de dossier, puis relancez l'anonymisation"),
-                    );
-                }
-            }
-            if !birth_text.is_empty() && birth.is_none() {
-                let mut location = location.clone();
-                location.field = Some("date_naissance".to_string());
-                if let Some(column) = columns.birth_date {
-                    location.cell = Some(cell_name(
-                        row.index,
-                        u32::try_from(column).unwrap_or(u32::MAX),
-                    ));
-                }
-                // The value is a birth date: it is never shown.
-                diagnostics.push(
-                    Diagnostic::new(Code::E022, location, "date de naissance illisible : la tranche d'âge n'est pas calculée")
-                        .hint("saisissez la date de naissance au format jj/mm/aaaa dans le fichier du CCAS"),
-                );
-            }
-            if let Some(band_field) = age_band {
-                let slot = written.iter().position(|field| *field == band_field);
-                let already =
-                    columns.fields[band_field].is_some_and(|column| !row.cell(column).is_empty());
-                if !already {
-                    let day = cell_date(
-                        row,
-                        request_date.and_then(|field| columns.fields[field]),
-                        sheet.is_1904,
-                    );
-                    let age = match (birth, day) {
-                        (Some(birth), Some(day)) => age_on(birth, day),
-                        _ => match columns.age.map(|column| row.cell(column)) {
-                            Some(RawCell::Number(number)) if number.fract() == 0.0 => {
-                                Some(*number as i64)
-                            }
-                            Some(RawCell::Text(text)) => {
-                                text.trim().trim_end_matches("ans").trim().parse().ok()
-                            }
-                            _ => None,
-                        },
-                    };
-                    if let (Some(band), Some(slot)) = (age.and_then(cells::age_band), slot) {
-                        values[slot] = Value::Category(band);
-                        report.age_bands += 1;
-                    }
-                }
-            }
+        if let Some(foyer) = plan.foyer {
+            anonymise_household(
+                &plan,
+                foyer,
+                row,
+                &location,
+                &mut values,
+                &mut report,
+                diagnostics,
+            );
         }
         rows.push(values);
     }
     let output = SheetOutput {
         name: sheet.name.clone().unwrap_or_else(|| schema.name.clone()),
-        headers: written
+        headers: plan
+            .written
             .iter()
             .map(|field| schema.fields[*field].title.clone())
             .collect(),
         rows,
     };
     (report, output)
+}
+
+/// Replaces a row's household by its pseudonym and fills its age band, reporting a
+/// household without a pseudonym (E020) and an unreadable birth date (E022).
+fn anonymise_household(
+    plan: &SheetPlan,
+    foyer: usize,
+    row: &RawRow,
+    location: &Location,
+    values: &mut [Value],
+    report: &mut SheetReport,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let columns = &plan.columns;
+    let birth_text = cell_text(row, columns.birth_date);
+    let birth = cell_date(row, columns.birth_date, plan.is_1904);
+    let pseudonym = row_pseudonym(plan, foyer, row, birth, report);
+    match (pseudonym, plan.slot(foyer)) {
+        (Some(pseudonym), Some(slot)) => {
+            values[slot] = Value::Text(pseudonym);
+            report.pseudonymised += 1;
+        }
+        _ => diagnostics.push(missing_pseudonym(location, &birth_text)),
+    }
+    if !birth_text.is_empty() && birth.is_none() {
+        diagnostics.push(unreadable_birth_date(location, row, columns.birth_date));
+    }
+    if let Some(band_field) = plan.age_band {
+        fill_age_band(plan, band_field, row, birth, values, report);
+    }
+}
+
+/// The household's pseudonym: from the CCAS's file number when there is one (counted in
+/// `from_file_number`), else from the person's name and birth date; `None` without either.
+fn row_pseudonym(
+    plan: &SheetPlan,
+    foyer: usize,
+    row: &RawRow,
+    birth: Option<NaiveDate>,
+    report: &mut SheetReport,
+) -> Option<String> {
+    let key = plan.key;
+    let columns = &plan.columns;
+    let file_number = cell_text(row, columns.fields[foyer]);
+    let last_name = cell_text(row, columns.last_name);
+    let first_name = cell_text(row, columns.first_name);
+    if !file_number.is_empty() {
+        report.from_file_number += 1;
+        let commune_text = cell_text(row, plan.commune.and_then(|field| columns.fields[field]));
+        Some(household_pseudonym(
+            key,
+            &file_identity(&commune_text, &file_number),
+        ))
+    } else if !last_name.is_empty() || !first_name.is_empty() {
+        Some(household_pseudonym(
+            key,
+            &person_identity(&last_name, &first_name, birth),
+        ))
+    } else {
+        None
+    }
+}
+
+/// E020: the household of this row has no pseudonym.
+fn missing_pseudonym(location: &Location, birth_text: &str) -> Diagnostic {
+    let mut location = location.clone();
+    location.field = Some("foyer".to_string());
+    let missing = if birth_text.is_empty() {
+        "ni nom ni date de naissance"
+    } else {
+        "pas de nom (une date de naissance seule ne distingue pas les foyers)"
+    };
+    Diagnostic::new(
+        Code::E020,
+        location,
+        format!("pseudonyme du foyer impossible à calculer : {missing}"),
+    )
+    .hint("renseignez le nom et le prénom du demandeur (et sa date de naissance) dans le fichier du CCAS, ou une colonne « Foyer » / « Dossier » avec le numéro de dossier, puis relancez l'anonymisation")
+}
+
+/// E022: the birth date cannot be read; its value is a birth date, so it is never shown.
+fn unreadable_birth_date(location: &Location, row: &RawRow, column: Option<usize>) -> Diagnostic {
+    let mut location = location.clone();
+    location.field = Some("date_naissance".to_string());
+    if let Some(column) = column {
+        location.cell = Some(cell_name(
+            row.index,
+            u32::try_from(column).unwrap_or(u32::MAX),
+        ));
+    }
+    Diagnostic::new(
+        Code::E022,
+        location,
+        "date de naissance illisible : la tranche d'âge n'est pas calculée",
+    )
+    .hint("saisissez la date de naissance au format jj/mm/aaaa dans le fichier du CCAS")
+}
+
+/// The age band at the date of the request, from the birth date (or else the age column),
+/// unless the sheet already gives one for this row.
+fn fill_age_band(
+    plan: &SheetPlan,
+    band_field: usize,
+    row: &RawRow,
+    birth: Option<NaiveDate>,
+    values: &mut [Value],
+    report: &mut SheetReport,
+) {
+    let columns = &plan.columns;
+    let already = columns.fields[band_field].is_some_and(|column| !row.cell(column).is_empty());
+    if already {
+        return;
+    }
+    let day = cell_date(
+        row,
+        plan.request_date.and_then(|field| columns.fields[field]),
+        plan.is_1904,
+    );
+    let age = match (birth, day) {
+        (Some(birth), Some(day)) => age_on(birth, day),
+        _ => match columns.age.map(|column| row.cell(column)) {
+            Some(RawCell::Number(number)) if number.fract() == 0.0 => Some(*number as i64),
+            Some(RawCell::Text(text)) => text.trim().trim_end_matches("ans").trim().parse().ok(),
+            _ => None,
+        },
+    };
+    if let (Some(band), Some(slot)) = (age.and_then(cells::age_band), plan.slot(band_field)) {
+        values[slot] = Value::Category(band);
+        report.age_bands += 1;
+    }
 }
 
 /// Anonymises `input` into `output` with `key`. `shown` is the input's name in messages.
@@ -474,27 +582,7 @@ pub fn anonymise_file(
         _ => Vec::new(),
     };
     let format = output_format(workbook.format, &input_bytes);
-    let mut output_path = output.to_path_buf();
-    let mut format_note = None;
-    let wanted_extension = format.extension();
-    let given_extension = output
-        .extension()
-        .and_then(|extension| extension.to_str())
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    if given_extension != wanted_extension {
-        output_path.set_extension(wanted_extension);
-        format_note = Some(format!(
-            "le fichier d'entrée est au format {}, le fichier anonymisé est écrit au format {wanted_extension} sous le nom « {} »",
-            workbook.format.extension(),
-            output_path.display()
-        ));
-    } else if matches!(workbook.format, SourceFormat::Xls | SourceFormat::Xlsm) {
-        format_note = Some(format!(
-            "le fichier d'entrée est au format {}, le fichier anonymisé est écrit au format xlsx",
-            workbook.format.extension()
-        ));
-    }
+    let (output_path, format_note) = output_path_and_note(output, workbook.format, format);
     if absolute(input) == absolute(&output_path) {
         return Err(AnonymiseError::OutputIsInput(
             output_path.display().to_string(),
@@ -529,6 +617,55 @@ pub fn anonymise_file(
     if matches!(format, TableFormat::CsvUtf8 | TableFormat::CsvWindows1252) && outputs.len() > 1 {
         return Err(AnonymiseError::SeveralSheetsInCsv(shown));
     }
+    write_output(&outputs, format, &output_path)?;
+    Ok(AnonymisationReport {
+        input: shown,
+        output: output_path,
+        format,
+        format_note,
+        sheets,
+        skipped_sheets,
+        diagnostics,
+    })
+}
+
+/// Where the output is written: the name asked for, with the extension of its format;
+/// and the note said when that name or format differs from the input's (xls → xlsx).
+fn output_path_and_note(
+    output: &Path,
+    input_format: SourceFormat,
+    format: TableFormat,
+) -> (PathBuf, Option<String>) {
+    let mut output_path = output.to_path_buf();
+    let mut format_note = None;
+    let wanted_extension = format.extension();
+    let given_extension = output
+        .extension()
+        .and_then(|extension| extension.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if given_extension != wanted_extension {
+        output_path.set_extension(wanted_extension);
+        format_note = Some(format!(
+            "le fichier d'entrée est au format {}, le fichier anonymisé est écrit au format {wanted_extension} sous le nom « {} »",
+            input_format.extension(),
+            output_path.display()
+        ));
+    } else if matches!(input_format, SourceFormat::Xls | SourceFormat::Xlsm) {
+        format_note = Some(format!(
+            "le fichier d'entrée est au format {}, le fichier anonymisé est écrit au format xlsx",
+            input_format.extension()
+        ));
+    }
+    (output_path, format_note)
+}
+
+/// Writes the anonymised sheets, whole or not at all.
+fn write_output(
+    outputs: &[SheetOutput],
+    format: TableFormat,
+    output_path: &Path,
+) -> Result<(), AnonymiseError> {
     let headed: Vec<HeadedSheet<'_>> = outputs
         .iter()
         .map(|output| HeadedSheet {
@@ -549,20 +686,9 @@ pub fn anonymise_file(
         path: output_path.display().to_string(),
         cause: error.to_string(),
     })?;
-    crate::output::write_atomically(&output_path, &bytes).map_err(|error| {
-        AnonymiseError::Write {
-            path: output_path.display().to_string(),
-            cause: crate::output::io_error_in_french(&error),
-        }
-    })?;
-    Ok(AnonymisationReport {
-        input: shown,
-        output: output_path,
-        format,
-        format_note,
-        sheets,
-        skipped_sheets,
-        diagnostics,
+    crate::output::write_atomically(output_path, &bytes).map_err(|error| AnonymiseError::Write {
+        path: output_path.display().to_string(),
+        cause: crate::output::io_error_in_french(&error),
     })
 }
 

@@ -294,32 +294,11 @@ struct Zone<'a> {
 pub fn import_context(options: &ContextOptions) -> Result<ContextReport, ContextError> {
     let schemas =
         crate::schema::schemas().map_err(|error| ContextError::Internal(error.to_string()))?;
-    let refused = |diagnostics, census: &Census| ContextReport {
-        diagnostics,
-        written: None,
-        rows_read: census.rows_read,
-        districts_skipped: census.districts_skipped,
-        rows_without_code: census.rows_without_code,
-    };
     let (network, mut diagnostics) = match load_network(options) {
         Ok(loaded) => loaded,
-        Err(diagnostics) => return Ok(refused(diagnostics, &Census::default())),
+        Err(diagnostics) => return Ok(ContextReport::refused(diagnostics, &Census::default())),
     };
-    let mut census = Census::default();
-    for path in &options.files {
-        let shown = path.to_string_lossy().into_owned();
-        source::read_census_file(
-            path,
-            &shown,
-            options.millesime,
-            &mut census,
-            &mut diagnostics,
-        )
-        .map_err(|error| ContextError::Read {
-            path: shown.clone(),
-            cause: crate::output::io_error_in_french(&error).to_string(),
-        })?;
-    }
+    let census = read_census(options, &mut diagnostics)?;
     let files_shown = options
         .files
         .iter()
@@ -327,13 +306,77 @@ pub fn import_context(options: &ContextOptions) -> Result<ContextReport, Context
         .collect::<Vec<_>>()
         .join(", ");
     if diagnostics.iter().any(Diagnostic::is_error) {
-        return Ok(refused(diagnostics, &census));
+        return Ok(ContextReport::refused(diagnostics, &census));
     }
+    diagnostics.extend(missing_variables(&census, options.millesime, &files_shown));
+    let mut members: Vec<(&str, &str)> = network
+        .members
+        .iter()
+        .map(|member| (member.code.as_str(), member.name.as_str()))
+        .collect();
+    members.dedup();
+    diagnostics.extend(missing_members(&members, &census, &files_shown));
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Ok(ContextReport::refused(diagnostics, &census));
+    }
+
+    let zones_to_write = zones_to_write(&members, &network, &census);
+    let mut summed = sum_zones(schemas, &census, options.millesime, &zones_to_write)?;
+    diagnostics.append(&mut summed.diagnostics);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Ok(ContextReport::refused(diagnostics, &census));
+    }
+
+    let path = write_context(options, &summed.rows)?;
+    Ok(ContextReport {
+        diagnostics,
+        written: Some((path, summed.written_zones)),
+        rows_read: census.rows_read,
+        districts_skipped: census.districts_skipped,
+        rows_without_code: census.rows_without_code,
+    })
+}
+
+impl ContextReport {
+    /// The report of an import that wrote nothing, with what was read so far.
+    fn refused(diagnostics: Vec<Diagnostic>, census: &Census) -> ContextReport {
+        ContextReport {
+            diagnostics,
+            written: None,
+            rows_read: census.rows_read,
+            districts_skipped: census.districts_skipped,
+            rows_without_code: census.rows_without_code,
+        }
+    }
+}
+
+/// Reads every given file into one census, in the order given; a file that cannot be
+/// read at all stops the import, a problem inside a file becomes a diagnostic.
+fn read_census(
+    options: &ContextOptions,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Census, ContextError> {
+    let mut census = Census::default();
+    for path in &options.files {
+        let shown = path.to_string_lossy().into_owned();
+        source::read_census_file(path, &shown, options.millesime, &mut census, diagnostics)
+            .map_err(|error| ContextError::Read {
+                path: shown.clone(),
+                cause: crate::output::io_error_in_french(&error).to_string(),
+            })?;
+    }
+    Ok(census)
+}
+
+/// One E056 per base (`P` then `C`) whose variables are not all in the files, naming
+/// the INSEE file to add.
+fn missing_variables(census: &Census, millesime: i32, files_shown: &str) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
     for family in ["P", "C"] {
         let missing: Vec<String> = VARIABLES
             .iter()
             .filter(|variable| variable.family == family && !census.found.contains(variable))
-            .map(|variable| variable.column(options.millesime))
+            .map(|variable| variable.column(millesime))
             .collect();
         if missing.is_empty() {
             continue;
@@ -352,37 +395,45 @@ pub fn import_context(options: &ContextOptions) -> Result<ContextReport, Context
         diagnostics.push(
             Diagnostic::new(
                 Code::E056,
-                Location::file(&files_shown),
+                Location::file(files_shown),
                 format!("les variables {what} manquent : {}", missing.join(", ")),
             )
             .hint(format!(
-                "ajoutez le fichier {base}-{} de l'Insee (ou le dossier complet, qui contient les deux bases)",
-                options.millesime
+                "ajoutez le fichier {base}-{millesime} de l'Insee (ou le dossier complet, qui contient les deux bases)"
             )),
         );
     }
-    let mut members: Vec<(&str, &str)> = network
-        .members
-        .iter()
-        .map(|member| (member.code.as_str(), member.name.as_str()))
-        .collect();
-    members.dedup();
-    for (code, name) in &members {
-        if !census.communes.contains_key(*code) {
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::E058,
-                    Location::file(&files_shown),
-                    format!("{name} ({code}), membre du réseau, est absente des fichiers du recensement"),
-                )
-                .hint("prenez le fichier national ou celui du département de la commune ; une commune nouvelle (fusion) a le code de l'année du recensement"),
-            );
-        }
-    }
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        return Ok(refused(diagnostics, &census));
-    }
+    diagnostics
+}
 
+/// One E058 per member of the network that has no row in the files.
+fn missing_members(
+    members: &[(&str, &str)],
+    census: &Census,
+    files_shown: &str,
+) -> Vec<Diagnostic> {
+    members
+        .iter()
+        .filter(|(code, _)| !census.communes.contains_key(*code))
+        .map(|(code, name)| {
+            Diagnostic::new(
+                Code::E058,
+                Location::file(files_shown),
+                format!("{name} ({code}), membre du réseau, est absente des fichiers du recensement"),
+            )
+            .hint("prenez le fichier national ou celui du département de la commune ; une commune nouvelle (fusion) a le code de l'année du recensement")
+        })
+        .collect()
+}
+
+/// The zones written, in their order: each member, then the carrier's département (over
+/// every commune of it in the files), then France when every metropolitan département is
+/// in the files.
+fn zones_to_write<'a>(
+    members: &[(&'a str, &str)],
+    network: &Network,
+    census: &'a Census,
+) -> Vec<Zone<'a>> {
     let mut zones_to_write: Vec<Zone> = members
         .iter()
         .map(|(code, name)| Zone {
@@ -422,16 +473,34 @@ pub fn import_context(options: &ContextOptions) -> Result<ContextReport, Context
             is_reference: true,
         });
     }
+    zones_to_write
+}
 
+/// The rows of every zone, with the problems met while summing them.
+struct SummedZones {
+    rows: Vec<ContextRow>,
+    written_zones: Vec<WrittenZone>,
+    /// Unreadable values (E057), each reported once.
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Sums each zone's communes for every modality of the context indicators; a modality
+/// with an unreadable value is left out of its zone (and reported).
+fn sum_zones(
+    schemas: &crate::schema::SchemaSet,
+    census: &Census,
+    millesime: i32,
+    zones_to_write: &[Zone],
+) -> Result<SummedZones, ContextError> {
     let mut summer = Summer {
-        census: &census,
-        millesime: options.millesime,
+        census,
+        millesime,
         reported: BTreeSet::new(),
         diagnostics: Vec::new(),
     };
     let mut rows: Vec<ContextRow> = Vec::new();
     let mut written_zones = Vec::new();
-    for zone in &zones_to_write {
+    for zone in zones_to_write {
         let mut totals = BTreeMap::new();
         for indicator in &schemas.indicators.contexte {
             for modality in schemas.modalities(indicator) {
@@ -462,15 +531,19 @@ pub fn import_context(options: &ContextOptions) -> Result<ContextReport, Context
             communes: zone.is_reference.then_some(zone.communes.len()),
         });
     }
-    diagnostics.append(&mut summer.diagnostics);
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        return Ok(refused(diagnostics, &census));
-    }
+    Ok(SummedZones {
+        rows,
+        written_zones,
+        diagnostics: summer.diagnostics,
+    })
+}
 
+/// Writes the workbook in the data folder's `contexte/`, atomically; returns its path.
+fn write_context(options: &ContextOptions, rows: &[ContextRow]) -> Result<PathBuf, ContextError> {
     let folder = options.folder.join("contexte");
     let path = folder.join(output_name(options.millesime));
     let shown = path.to_string_lossy().into_owned();
-    let bytes = write_workbook(&rows, options.millesime)
+    let bytes = write_workbook(rows, options.millesime)
         .map_err(|error| ContextError::Internal(error.to_string()))?;
     std::fs::create_dir_all(&folder)
         .and_then(|()| crate::output::write_atomically(&path, &bytes))
@@ -478,13 +551,7 @@ pub fn import_context(options: &ContextOptions) -> Result<ContextReport, Context
             path: shown,
             cause: crate::output::io_error_in_french(&error).to_string(),
         })?;
-    Ok(ContextReport {
-        diagnostics,
-        written: Some((path, written_zones)),
-        rows_read: census.rows_read,
-        districts_skipped: census.districts_skipped,
-        rows_without_code: census.rows_without_code,
-    })
+    Ok(path)
 }
 
 /// One row of the `contexte` table.

@@ -441,39 +441,8 @@ fn read_zip(
             read_csv(entry, location, millesime, census, diagnostics);
             continue;
         }
-        if entry.size() > MAX_ZIPPED_WORKBOOK {
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::E006,
-                    location,
-                    "ce classeur de l'archive est trop grand pour être lu",
-                )
-                .hint("donnez plutôt le fichier csv de l'Insee, qui est lu au fil de l'eau"),
-            );
-            continue;
-        }
-        let mut bytes = Vec::new();
-        if entry
-            .take(MAX_ZIPPED_WORKBOOK)
-            .read_to_end(&mut bytes)
-            .is_err()
-        {
-            diagnostics.push(Diagnostic::new(
-                Code::E002,
-                location,
-                "ce fichier de l'archive ne peut pas être extrait",
-            ));
-            continue;
-        }
-        // The workbook reader works from a file: the entry goes through a temporary one.
-        let temporary = tempfile::Builder::new().suffix(".xlsx").tempfile()?;
-        std::fs::write(temporary.path(), &bytes)?;
-        match read_file(temporary.path(), &location.file) {
-            Ok(workbook) => {
-                read_sheets(&workbook.sheets, &location, millesime, census, diagnostics)
-            }
-            Err(diagnostic) => diagnostics.push(diagnostic),
-        }
+        let size = entry.size();
+        read_zipped_workbook(entry, size, location, millesime, census, diagnostics)?;
     }
     if tables == 0 {
         diagnostics.push(
@@ -486,6 +455,50 @@ fn read_zip(
                 "donnez l'archive des bases communales du recensement telle que l'Insee la publie",
             ),
         );
+    }
+    Ok(())
+}
+
+/// One xlsx entry of the zip, read through a temporary file; a workbook too large or that
+/// cannot be extracted is reported and left out.
+fn read_zipped_workbook(
+    entry: impl Read,
+    size: u64,
+    location: Location,
+    millesime: i32,
+    census: &mut Census,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<(), std::io::Error> {
+    if size > MAX_ZIPPED_WORKBOOK {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::E006,
+                location,
+                "ce classeur de l'archive est trop grand pour être lu",
+            )
+            .hint("donnez plutôt le fichier csv de l'Insee, qui est lu au fil de l'eau"),
+        );
+        return Ok(());
+    }
+    let mut bytes = Vec::new();
+    if entry
+        .take(MAX_ZIPPED_WORKBOOK)
+        .read_to_end(&mut bytes)
+        .is_err()
+    {
+        diagnostics.push(Diagnostic::new(
+            Code::E002,
+            location,
+            "ce fichier de l'archive ne peut pas être extrait",
+        ));
+        return Ok(());
+    }
+    // The workbook reader works from a file: the entry goes through a temporary one.
+    let temporary = tempfile::Builder::new().suffix(".xlsx").tempfile()?;
+    std::fs::write(temporary.path(), &bytes)?;
+    match read_file(temporary.path(), &location.file) {
+        Ok(workbook) => read_sheets(&workbook.sheets, &location, millesime, census, diagnostics),
+        Err(diagnostic) => diagnostics.push(diagnostic),
     }
     Ok(())
 }

@@ -33,6 +33,30 @@ fn expected(field: &Field) -> String {
     }
 }
 
+/// The cell formats of the instructions sheet.
+struct Formats {
+    title: Format,
+    bold: Format,
+    wrap: Format,
+    warning: Format,
+}
+
+impl Formats {
+    fn new() -> Formats {
+        Formats {
+            title: Format::new().set_bold().set_font_size(14),
+            bold: Format::new().set_bold(),
+            wrap: Format::new()
+                .set_text_wrap()
+                .set_align(rust_xlsxwriter::FormatAlign::Top),
+            warning: Format::new()
+                .set_bold()
+                .set_font_color("#C00000")
+                .set_text_wrap(),
+        }
+    }
+}
+
 /// Writes the instructions of `schema` on `sheet`.
 pub(super) fn write(
     sheet: &mut Worksheet,
@@ -41,22 +65,31 @@ pub(super) fn write(
     network: &Network,
     has_prefilled_rows: bool,
 ) -> Result<(), XlsxError> {
-    let title = Format::new().set_bold().set_font_size(14);
-    let bold = Format::new().set_bold();
-    let wrap = Format::new()
-        .set_text_wrap()
-        .set_align(rust_xlsxwriter::FormatAlign::Top);
-    let warning = Format::new()
-        .set_bold()
-        .set_font_color("#C00000")
-        .set_text_wrap();
+    let formats = Formats::new();
     sheet.set_column_width(0, 28)?;
     sheet.set_column_width(1, 13)?;
     sheet.set_column_width(2, 60)?;
     sheet.set_column_width(3, 60)?;
 
+    let row = write_heading(sheet, &formats, schema)?;
+    let row = write_steps(sheet, &formats, row, network, has_prefilled_rows)?;
+    let row = write_never_entered(sheet, &formats, row, schemas)?;
+    let row = write_columns(sheet, &formats, row, schema, network)?;
+    if schema.field_index("indicateur").is_some() {
+        write_indicators(sheet, &formats, row, schemas, schema)?;
+    }
+    Ok(())
+}
+
+/// The title, the model's name and version, and its description; returns the next row,
+/// after a blank one.
+fn write_heading(
+    sheet: &mut Worksheet,
+    formats: &Formats,
+    schema: &Schema,
+) -> Result<u32, XlsxError> {
     let mut row: u32 = 0;
-    sheet.write_string_with_format(row, 0, &schema.title, &title)?;
+    sheet.write_string_with_format(row, 0, &schema.title, &formats.title)?;
     row += 1;
     sheet.write_string(
         row,
@@ -71,19 +104,24 @@ pub(super) fn write(
         sheet.write_string(row, 0, &schema.description)?;
         row += 1;
     }
-    row += 1;
+    Ok(row + 1)
+}
 
-    sheet.write_string_with_format(row, 0, "Comment remplir ce fichier", &bold)?;
+/// « Comment remplir ce fichier »: the numbered steps, from filling the sheet to sending
+/// it to the carrier's CCAS; returns the next row, after a blank one.
+fn write_steps(
+    sheet: &mut Worksheet,
+    formats: &Formats,
+    mut row: u32,
+    network: &Network,
+    has_prefilled_rows: bool,
+) -> Result<u32, XlsxError> {
+    sheet.write_string_with_format(row, 0, "Comment remplir ce fichier", &formats.bold)?;
     row += 1;
     let porteur = network
         .member(&network.carrier)
         .map(|member| format!("au CCAS de {}", member.name))
         .unwrap_or_else(|| "au CCAS porteur du réseau".to_string());
-    let identifying: Vec<&str> = schemas
-        .identifying
-        .iter()
-        .map(|category| category.libelle.as_str())
-        .collect();
     let mut steps = vec![
         format!("1. Remplissez la feuille « {DATA_SHEET} » : une ligne par enregistrement, à partir de la ligne 2. Ne modifiez pas la ligne des en-têtes (les colonnes sur fond orangé sont obligatoires)."),
         "2. Les listes déroulantes donnent les valeurs possibles ; un message apparaît quand on sélectionne une cellule et une alerte quand la valeur est refusée.".to_string(),
@@ -97,44 +135,70 @@ pub(super) fn write(
         steps.len() + 1
     ));
     for step in steps {
-        sheet.merge_range(row, 0, row, 3, &step, &wrap)?;
+        sheet.merge_range(row, 0, row, 3, &step, &formats.wrap)?;
         sheet.set_row_height(row, 30)?;
         row += 1;
     }
-    row += 1;
+    Ok(row + 1)
+}
+
+/// The warning, in red, that identifying data is never entered; returns the next row,
+/// after a blank one.
+fn write_never_entered(
+    sheet: &mut Worksheet,
+    formats: &Formats,
+    row: u32,
+    schemas: &SchemaSet,
+) -> Result<u32, XlsxError> {
+    let identifying: Vec<&str> = schemas
+        .identifying
+        .iter()
+        .map(|category| category.libelle.as_str())
+        .collect();
     let never = format!(
         "Ne saisissez JAMAIS : {}. Ces données restent au CCAS. Le foyer est désigné par un pseudonyme, produit par « observatoire anonymiser » à partir du fichier du CCAS.",
         identifying.join(", ")
     );
-    sheet.merge_range(row, 0, row, 3, &never, &warning)?;
+    sheet.merge_range(row, 0, row, 3, &never, &formats.warning)?;
     sheet.set_row_height(row, 45)?;
-    row += 2;
+    Ok(row + 2)
+}
 
-    sheet.write_string_with_format(row, 0, "Les colonnes", &bold)?;
+/// « Les colonnes »: one row per field, whether it is required, what to enter and the
+/// values it accepts; returns the next row.
+fn write_columns(
+    sheet: &mut Worksheet,
+    formats: &Formats,
+    mut row: u32,
+    schema: &Schema,
+    network: &Network,
+) -> Result<u32, XlsxError> {
+    let wrap = &formats.wrap;
+    sheet.write_string_with_format(row, 0, "Les colonnes", &formats.bold)?;
     row += 1;
     // Not the schema's words, so that this row is never read as a header row.
     for (column, label) in ["Colonne", "Obligatoire", "À saisir", "Valeurs possibles"]
         .iter()
         .enumerate()
     {
-        sheet.write_string_with_format(row, column as u16, *label, &bold)?;
+        sheet.write_string_with_format(row, column as u16, *label, &formats.bold)?;
     }
     row += 1;
     for field in &schema.fields {
-        sheet.write_string_with_format(row, 0, &field.title, &wrap)?;
+        sheet.write_string_with_format(row, 0, &field.title, wrap)?;
         sheet.write_string_with_format(
             row,
             1,
             if field.required() { "oui" } else { "non" },
-            &wrap,
+            wrap,
         )?;
         let mut what = expected(field);
         if !field.description.is_empty() {
             what = format!("{} ({what})", field.description);
         }
-        sheet.write_string_with_format(row, 2, &what, &wrap)?;
+        sheet.write_string_with_format(row, 2, &what, wrap)?;
         if let Some(categories) = field.categories() {
-            sheet.write_string_with_format(row, 3, categories.join(" · "), &wrap)?;
+            sheet.write_string_with_format(row, 3, categories.join(" · "), wrap)?;
         } else if field.is_commune() {
             let communes: Vec<String> = network
                 .members
@@ -145,47 +209,52 @@ pub(super) fn write(
             if field.accepts_zones() {
                 listed.push_str(&reference_zones_hint(network));
             }
-            sheet.write_string_with_format(row, 3, listed, &wrap)?;
+            sheet.write_string_with_format(row, 3, listed, wrap)?;
         }
         row += 1;
     }
+    Ok(row)
+}
 
-    if schema.field_index("indicateur").is_some() {
-        let catalogue = if schema.name == "contexte" {
-            &schemas.indicators.contexte
-        } else {
-            &schemas.indicators.indicateurs
-        };
+/// For a model with an `indicateur` column, the catalogue of its indicators (the context
+/// ones for `contexte`), after a blank row.
+fn write_indicators(
+    sheet: &mut Worksheet,
+    formats: &Formats,
+    mut row: u32,
+    schemas: &SchemaSet,
+    schema: &Schema,
+) -> Result<(), XlsxError> {
+    let wrap = &formats.wrap;
+    let catalogue = if schema.name == "contexte" {
+        &schemas.indicators.contexte
+    } else {
+        &schemas.indicators.indicateurs
+    };
+    row += 1;
+    sheet.write_string_with_format(
+        row,
+        0,
+        format!(
+            "Les indicateurs (catalogue version {})",
+            schemas.indicators.version
+        ),
+        &formats.bold,
+    )?;
+    row += 1;
+    for (column, label) in ["Code", "Unité", "Ce qui est compté", "Lignes préparées"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string_with_format(row, column as u16, *label, &formats.bold)?;
+    }
+    row += 1;
+    for indicator in catalogue {
+        sheet.write_string_with_format(row, 0, &indicator.code, wrap)?;
+        sheet.write_string_with_format(row, 1, &indicator.unite, wrap)?;
+        sheet.write_string_with_format(row, 2, &indicator.libelle, wrap)?;
+        sheet.write_string_with_format(row, 3, schemas.modalities(indicator).join(" · "), wrap)?;
         row += 1;
-        sheet.write_string_with_format(
-            row,
-            0,
-            format!(
-                "Les indicateurs (catalogue version {})",
-                schemas.indicators.version
-            ),
-            &bold,
-        )?;
-        row += 1;
-        for (column, label) in ["Code", "Unité", "Ce qui est compté", "Lignes préparées"]
-            .iter()
-            .enumerate()
-        {
-            sheet.write_string_with_format(row, column as u16, *label, &bold)?;
-        }
-        row += 1;
-        for indicator in catalogue {
-            sheet.write_string_with_format(row, 0, &indicator.code, &wrap)?;
-            sheet.write_string_with_format(row, 1, &indicator.unite, &wrap)?;
-            sheet.write_string_with_format(row, 2, &indicator.libelle, &wrap)?;
-            sheet.write_string_with_format(
-                row,
-                3,
-                schemas.modalities(indicator).join(" · "),
-                &wrap,
-            )?;
-            row += 1;
-        }
     }
     Ok(())
 }
