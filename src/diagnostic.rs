@@ -96,6 +96,8 @@ codes! {
     E056 => Erreur, "Fichier du recensement de l'Insee inutilisable (autre millésime, colonne CODGEO ou variables absentes).";
     E057 => Erreur, "Valeur du recensement masquée (« s », cellule vide) ou illisible : elle n'est jamais lue comme 0.";
     E058 => Erreur, "Membre du réseau absent des fichiers du recensement de l'Insee.";
+    E060 => Erreur, "Réunion ou action du réseau datée hors de l'année indiquée sur sa ligne.";
+    E061 => Erreur, "Coordonnées personnelles (numéro de portable, courriel d'une personne nommée) : seuls les contacts professionnels de la structure sont acceptés.";
     W001 => Avertissement, "Colonne inconnue, ignorée.";
     W002 => Avertissement, "Montant accordé supérieur au montant demandé.";
     W003 => Avertissement, "La commune n'était pas membre du réseau à cette date.";

@@ -2,9 +2,11 @@
 //!
 //! It writes what the six CCAS would send over several years: request forms (mostly
 //! xlsx, one commune in ods, one in Windows-1252 csv), La Chevallerais sending only a grid
-//! in its first years, Blain's expenses and staff time, census context and `reseau.toml`.
+//! in its first years, Blain's expenses and staff time, the network's activity of the last
+//! year and its directory of social actors, census context and `reseau.toml`.
 //! The same seed gives the same bytes. No record describes a real person.
 
+mod activity;
 pub mod raw;
 
 use crate::check::Value;
@@ -820,6 +822,14 @@ pub fn generate(options: &ExampleOptions) -> Result<ExampleData, ExampleError> {
         },
         rows: staff_time(schema("temps_personnel")?, &mut rng, years.clone()),
     });
+    files.extend(activity::files(
+        schema("activite")?,
+        schema("acteurs")?,
+        &carrier,
+        &communes,
+        options.last_year,
+        options.seed,
+    ));
     // The census context of the six communes of the convention is read from INSEE's bases
     // by `contexte` (`sample_data/contexte/contexte-insee-2021.xlsx`); fictional communes
     // get an illustrative one.

@@ -102,10 +102,15 @@ pub(super) fn write(
         row += 1;
     }
     row += 1;
-    let never = format!(
-        "Ne saisissez JAMAIS : {}. Ces données restent au CCAS. Le foyer est désigné par un pseudonyme, produit par « observatoire anonymiser » à partir du fichier du CCAS.",
-        identifying.join(", ")
-    );
+    // The network's own sheets hold no household; the directory holds structures' contacts.
+    let never = match schema.name.as_str() {
+        "acteurs" => "Seulement les contacts professionnels de la structure (standard ou accueil, courriel du service comme accueil@…) : JAMAIS le portable ni le courriel d'une personne nommée, ni le nom d'une personne. Une ligne qui en contient est refusée.".to_string(),
+        "activite" => "Ne saisissez JAMAIS de nom de personne ni de coordonnées : seulement des nombres de participants et des communes. Une ligne qui contient un numéro de portable ou un courriel est refusée.".to_string(),
+        _ => format!(
+            "Ne saisissez JAMAIS : {}. Ces données restent au CCAS. Le foyer est désigné par un pseudonyme, produit par « observatoire anonymiser » à partir du fichier du CCAS.",
+            identifying.join(", ")
+        ),
+    };
     sheet.merge_range(row, 0, row, 3, &never, &warning)?;
     sheet.set_row_height(row, 45)?;
     row += 2;
