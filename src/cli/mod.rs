@@ -1,6 +1,7 @@
 //! One file per subcommand: each declares its arguments and calls one library function.
 
 mod anonymiser;
+mod bilan;
 mod cle;
 mod contexte;
 mod exemple;
@@ -41,6 +42,8 @@ enum Command {
     Contexte(contexte::Options),
     /// Écrit le rapport d'analyse des besoins sociaux (HTML, xlsx, CSV, Parquet, graphiques)
     Rapport(rapport::Options),
+    /// Écrit le bilan annuel du réseau (article 7 : COPIL, actions, dépenses, convention)
+    Bilan(bilan::Options),
 }
 
 /// Runs a command and returns its exit code (0, 1 or 2).
@@ -55,6 +58,7 @@ pub fn run(arguments: Arguments) -> u8 {
         Command::Populations(options) => populations::exec(options),
         Command::Contexte(options) => contexte::exec(options),
         Command::Rapport(options) => rapport::exec(options),
+        Command::Bilan(options) => bilan::exec(options),
     }
 }
 

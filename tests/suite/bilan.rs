@@ -1,0 +1,200 @@
+//! `bilan`: the COPIL rule on 3 and 4 meetings, a member never present,
+//! the money figures equal to `repartition`'s for the same year, and a snapshot of the
+//! French text of the evaluation.
+
+use observatoire::activity::{evaluate, read, MINIMUM_COPIL_MEETINGS};
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+const HEADER: &str = "Année;Date;Instance;Thème;Communes représentées;Élus;Professionnels;Bénévoles;Autres participants;Ligne d'action;Suite donnée";
+
+/// A folder with the example's `reseau.toml` and an activity sheet of `copil` meetings of
+/// 2024, each attended by `communes`.
+fn folder_with_copil(copil: usize, communes: &str) -> tempfile::TempDir {
+    let folder = tempfile::tempdir().expect("temporary folder");
+    std::fs::copy(
+        root().join("sample_data/reseau.toml"),
+        folder.path().join("reseau.toml"),
+    )
+    .expect("reseau.toml");
+    let mut text = format!("{HEADER}\n");
+    for meeting in 0..copil {
+        text.push_str(&format!(
+            "2024;{:02}/{:02}/2024;COPIL;Réunion {};{communes};5;6;0;0;Fonctionnement commun;\n",
+            10 + meeting,
+            1 + meeting * 3,
+            meeting + 1
+        ));
+    }
+    text.push_str(
+        "2024;14/03/2024;Groupe thématique;Mobilité;Blain, Bouvron;1;5;3;0;Dynamique Inter-CCAS;\n",
+    );
+    std::fs::write(folder.path().join("activite-2024.csv"), text).expect("activite");
+    folder
+}
+
+fn evaluation_of(folder: &Path) -> observatoire::activity::Evaluation {
+    let verification = read(folder, None, u64::MAX).expect("verification");
+    evaluate(folder, &verification, 2024)
+}
+
+const ALL_BUT_LA_CHEVALLERAIS: &str =
+    "Blain, Bouvron, Fay-de-Bretagne, Le Gâvre, Notre-Dame-des-Landes";
+
+#[test]
+fn three_copil_meetings_are_below_the_minimum_and_said_on_the_first_page() {
+    let folder = folder_with_copil(3, "Toutes");
+    let evaluation = evaluation_of(folder.path());
+    assert_eq!(evaluation.copil.len(), 3);
+    assert_eq!(evaluation.actions.len(), 1);
+    assert_eq!(
+        evaluation.warnings.first().map(String::as_str),
+        Some("Le COPIL s'est réuni 3 fois en 2024 : la convention (article 7) demande au moins 4 réunions par an.")
+    );
+    let page = observatoire::activity::html::render(&evaluation).expect("page");
+    let warning = page.find("class=\"alerte\"").expect("a warning");
+    assert!(warning < page.find("id=\"copil\"").expect("the COPIL section"));
+}
+
+#[test]
+fn four_copil_meetings_meet_the_minimum() {
+    let folder = folder_with_copil(MINIMUM_COPIL_MEETINGS, "Toutes");
+    let evaluation = evaluation_of(folder.path());
+    assert_eq!(evaluation.copil.len(), 4);
+    assert!(evaluation.never_present.is_empty());
+    assert!(
+        evaluation
+            .warnings
+            .iter()
+            .all(|warning| !warning.contains("COPIL s'est réuni")),
+        "{:?}",
+        evaluation.warnings
+    );
+    let page = observatoire::activity::html::render(&evaluation).expect("page");
+    assert!(page.contains("Aucun point d'alerte"));
+}
+
+#[test]
+fn a_member_never_at_the_copil_is_shown() {
+    let folder = folder_with_copil(4, ALL_BUT_LA_CHEVALLERAIS);
+    let evaluation = evaluation_of(folder.path());
+    assert_eq!(
+        evaluation.never_present,
+        vec!["La Chevallerais".to_string()]
+    );
+    let absent = evaluation
+        .attendance
+        .iter()
+        .find(|member| member.code == "44221")
+        .expect("La Chevallerais");
+    assert!(absent.never);
+    assert_eq!(absent.present, 0);
+    assert!(evaluation
+        .attendance
+        .iter()
+        .filter(|member| member.code != "44221")
+        .all(|member| member.present == 4));
+    assert!(evaluation.warnings.contains(
+        &"La commune de La Chevallerais n'a été représentée à aucune réunion du COPIL en 2024."
+            .to_string()
+    ));
+}
+
+#[test]
+fn the_money_figures_are_those_of_repartition() {
+    let folder = root().join("sample_data");
+    let evaluation = evaluation_of(&folder);
+    let (inputs, diagnostics) =
+        observatoire::repartition::load(&folder, None, u64::MAX).expect("inputs");
+    assert!(!diagnostics.iter().any(|diagnostic| diagnostic.is_error()));
+    let statement = observatoire::repartition::compute(&inputs.expect("inputs"), 2024, None)
+        .expect("statement");
+    let shown = evaluation
+        .statement
+        .as_ref()
+        .expect("the evaluation's statement");
+    assert_eq!(shown.budget, statement.budget);
+    assert_eq!(shown.staff_per_line, statement.staff_per_line);
+    assert_eq!(shown.staff_total, statement.staff_total);
+    assert_eq!(shown, &statement);
+    // And as printed: the committed statement of the example shows the same totals.
+    let printed =
+        std::fs::read_to_string(root().join("reports/exemple/repartition/repartition.html"))
+            .expect("repartition.html");
+    let money = evaluation.money.as_ref().expect("money");
+    for amount in [&money.depenses, &money.personnel] {
+        let in_html = amount.replace('\u{a0}', "&nbsp;");
+        assert!(
+            printed.contains(amount.as_str()) || printed.contains(&in_html),
+            "{amount} is not in repartition.html"
+        );
+    }
+}
+
+#[test]
+fn a_validated_expense_without_its_piece_is_listed() {
+    let folder = folder_with_copil(4, "Toutes");
+    std::fs::write(
+        folder.path().join("depenses.csv"),
+        "Date;Libellé;Fournisseur;Montant TTC;Ligne d'action;Date de validation COPIL;N° de pièce\n\
+         12/05/2024;Location de salle;Salle municipale;320,00;Journée annuelle;02/05/2024;\n\
+         20/06/2024;Impression;Imprimerie du Canal;150,00;Fonctionnement commun;02/05/2024;F2024-002\n",
+    )
+    .expect("depenses");
+    let evaluation = evaluation_of(folder.path());
+    assert_eq!(evaluation.missing_pieces.len(), 1);
+    let missing = &evaluation.missing_pieces[0];
+    assert_eq!(
+        missing.lieu,
+        format!("{}/depenses.csv › G2", folder.path().display())
+    );
+    assert_eq!(missing.libelle, "Location de salle");
+}
+
+/// The page's text without tags, one line per block, for a snapshot a reader can review.
+fn page_text(html: &str) -> String {
+    let without_style = match (html.find("<style>"), html.find("</style>")) {
+        (Some(start), Some(end)) => format!("{}{}", &html[..start], &html[end..]),
+        _ => html.to_string(),
+    };
+    let without_script = match (
+        without_style.find("<script>"),
+        without_style.find("</script>"),
+    ) {
+        (Some(start), Some(end)) => format!("{}{}", &without_style[..start], &without_style[end..]),
+        _ => without_style,
+    };
+    let mut text = String::new();
+    let mut in_tag = false;
+    for character in without_script.chars() {
+        match character {
+            '<' => {
+                in_tag = true;
+                text.push(' ');
+            }
+            '>' => in_tag = false,
+            _ if !in_tag => text.push(character),
+            _ => {}
+        }
+    }
+    text.replace("&#x27;", "'")
+        .replace("&#x2f;", "/")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+        .lines()
+        .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn the_example_evaluation_in_french() {
+    let folder = root().join("sample_data");
+    let evaluation = evaluation_of(&folder);
+    let page = observatoire::activity::html::render(&evaluation).expect("page");
+    insta::assert_snapshot!("bilan_exemple_2024", page_text(&page));
+}
