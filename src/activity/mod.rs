@@ -1,14 +1,15 @@
 //! The network's own year (convention, articles 2, 3, 6, 7 and 11): the yearly evaluation
-//! (`bilan`).
+//! (`bilan`) and the directory of the territory's social actors (`annuaire`).
 //!
-//! It reads a folder through [`crate::verify`], like every other command, so each problem
+//! Both read a folder through [`crate::verify`], like every other command, so each problem
 //! of the `activite` and `acteurs` sheets is the same located diagnostic as in `verifier`.
 //! The evaluation takes its money figures from [`crate::repartition::compute`] on the
 //! same verification, so they are the figures of `repartition` by construction, and its
 //! key figures of the needs analysis from the published (masked) edition that `rapport`
 //! builds ([`crate::report::build`]). [`evaluation`] is the model, [`html`] and [`xlsx`]
-//! render it.
+//! render it; [`directory`] is the directory.
 
+pub mod directory;
 pub mod evaluation;
 pub mod html;
 pub mod xlsx;
@@ -20,8 +21,8 @@ use std::path::{Path, PathBuf};
 
 pub use evaluation::{evaluate, Evaluation, MINIMUM_COPIL_MEETINGS};
 
-/// The schemas the evaluation reads (their problems are shown).
-const OWN_SCHEMAS: [&str; 3] = ["activite", "depenses", "temps_personnel"];
+/// The schemas the evaluation reads (their problems are shown with it).
+const EVALUATION_SCHEMAS: &[&str] = &["activite", "depenses", "temps_personnel"];
 
 /// Why nothing could be written (exit code 2).
 #[derive(Debug, thiserror::Error)]
@@ -43,10 +44,10 @@ impl ActivityError {
     }
 }
 
-/// What `bilan` did.
+/// What `bilan` or `annuaire` did.
 #[derive(Debug)]
 pub struct Written {
-    /// The problems of the files the evaluation reads (activity, money).
+    /// The problems of the files these commands read (activity, directory, money).
     pub diagnostics: Vec<Diagnostic>,
     pub written: Vec<PathBuf>,
 }
@@ -58,7 +59,7 @@ impl Written {
     }
 }
 
-/// Reads `folder` once.
+/// Reads `folder` once, for either command.
 pub fn read(
     folder: &Path,
     network_file: Option<&Path>,
@@ -71,14 +72,14 @@ pub fn read(
     verify(&[folder.to_path_buf()], &options)
 }
 
-/// The diagnostics worth showing with the evaluation: those of `reseau.toml`, of the
-/// sheets they read, and of files that could not be read at all (problems of the aid
+/// The diagnostics worth showing with a command that reads the sheets of `schemas`: those
+/// of `reseau.toml`, of those sheets, and of files that could not be read at all (problems of the aid
 /// requests are left to `verifier`).
-pub fn own_diagnostics(verification: &Verification) -> Vec<Diagnostic> {
+pub fn own_diagnostics(verification: &Verification, schemas: &[&str]) -> Vec<Diagnostic> {
     let other_files: std::collections::BTreeSet<&str> = verification
         .sheets
         .iter()
-        .filter(|sheet| !OWN_SCHEMAS.contains(&sheet.schema.name.as_str()))
+        .filter(|sheet| !schemas.contains(&sheet.schema.name.as_str()))
         .map(|sheet| sheet.file.as_str())
         .collect();
     verification
@@ -116,7 +117,7 @@ pub fn run_bilan(
     ];
     crate::output::write_set(output, &files, BILAN_FILES)?;
     let written = files.iter().map(|file| output.join(&file.path)).collect();
-    let mut diagnostics = own_diagnostics(&verification);
+    let mut diagnostics = own_diagnostics(&verification, EVALUATION_SCHEMAS);
     diagnostics.extend(evaluation.money_problems.iter().cloned());
     Ok((
         evaluation,

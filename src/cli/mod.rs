@@ -1,5 +1,6 @@
 //! One file per subcommand: each declares its arguments and calls one library function.
 
+mod annuaire;
 mod anonymiser;
 mod bilan;
 mod cle;
@@ -44,6 +45,8 @@ enum Command {
     Rapport(rapport::Options),
     /// Écrit le bilan annuel du réseau (article 7 : COPIL, actions, dépenses, convention)
     Bilan(bilan::Options),
+    /// Écrit l'annuaire des acteurs sociaux du territoire (HTML consultable hors ligne, CSV)
+    Annuaire(annuaire::Options),
 }
 
 /// Runs a command and returns its exit code (0, 1 or 2).
@@ -59,6 +62,7 @@ pub fn run(arguments: Arguments) -> u8 {
         Command::Contexte(options) => contexte::exec(options),
         Command::Rapport(options) => rapport::exec(options),
         Command::Bilan(options) => bilan::exec(options),
+        Command::Annuaire(options) => annuaire::exec(options),
     }
 }
 

@@ -1,8 +1,8 @@
-//! `bilan`: the COPIL rule on 3 and 4 meetings, a member never present,
-//! the money figures equal to `repartition`'s for the same year, and a snapshot of the
-//! French text of the evaluation.
+//! `bilan` and `annuaire`: the COPIL rule on 3 and 4 meetings, a member never present,
+//! the money figures equal to `repartition`'s for the same year, and snapshots of the
+//! French text of the evaluation and of the directory.
 
-use observatoire::activity::{evaluate, read, MINIMUM_COPIL_MEETINGS};
+use observatoire::activity::{directory, evaluate, read, MINIMUM_COPIL_MEETINGS};
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {
@@ -197,4 +197,22 @@ fn the_example_evaluation_in_french() {
     let evaluation = evaluation_of(&folder);
     let page = observatoire::activity::html::render(&evaluation).expect("page");
     insta::assert_snapshot!("bilan_exemple_2024", page_text(&page));
+}
+
+#[test]
+fn the_example_directory_in_french() {
+    let verification = read(&root().join("sample_data"), None, u64::MAX).expect("verification");
+    let actors = directory::actors(&verification);
+    assert_eq!(actors.len(), 25);
+    let csv = directory::render_csv(&actors).expect("csv");
+    insta::assert_snapshot!(
+        "annuaire_exemple_csv",
+        String::from_utf8(csv).expect("utf-8")
+    );
+    let page = directory::render_html(&verification.network, &actors).expect("page");
+    assert!(
+        !page.contains("http://") && !page.contains("https://") && !page.contains(" src="),
+        "no network access"
+    );
+    insta::assert_snapshot!("annuaire_exemple_html", page_text(&page));
 }
