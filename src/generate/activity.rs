@@ -459,6 +459,17 @@ fn domain_of(name: &str) -> String {
     words.join("-")
 }
 
+/// « CCAS de Blain », « CCAS du Gâvre », « CCAS des Touches », « CCAS de La Chevallerais ».
+fn ccas_name(commune: &str) -> String {
+    if let Some(rest) = commune.strip_prefix("Le ") {
+        format!("CCAS du {rest}")
+    } else if let Some(rest) = commune.strip_prefix("Les ") {
+        format!("CCAS des {rest}")
+    } else {
+        format!("CCAS de {commune}")
+    }
+}
+
 /// The directory: one CCAS per commune, then the structures of the territory.
 pub(super) fn actors(schema: &'static Schema, communes: &[ExampleCommune]) -> Vec<Vec<Value>> {
     let mut rows = Vec::new();
@@ -473,7 +484,7 @@ pub(super) fn actors(schema: &'static Schema, communes: &[ExampleCommune]) -> Ve
     };
     for commune in communes {
         rows.push(vec![
-            Value::Text(format!("CCAS de {}", commune.name)),
+            Value::Text(ccas_name(&commune.name)),
             category(schema, "type_structure", "CCAS"),
             Value::Text(commune.name.clone()),
             Value::Text("Aide facultative, accès aux droits, logement, énergie".to_string()),

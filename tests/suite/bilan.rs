@@ -216,3 +216,120 @@ fn the_example_directory_in_french() {
     );
     insta::assert_snapshot!("annuaire_exemple_html", page_text(&page));
 }
+
+/// Which entries of a dumped directory page are shown: the `<h2>` of each `<article>`
+/// without the `hidden` attribute.
+fn shown_structures(dom: &str) -> Vec<String> {
+    dom.split("<article ")
+        .skip(1)
+        .filter(|article| {
+            let tag = article.split('>').next().unwrap_or("");
+            !tag.split_whitespace()
+                .any(|attribute| attribute.starts_with("hidden"))
+        })
+        .filter_map(|article| {
+            let start = article.find("<h2>")? + 4;
+            let end = article[start..].find("</h2>")? + start;
+            Some(
+                article[start..end]
+                    .replace("&#x27;", "'")
+                    .replace("&amp;", "&"),
+            )
+        })
+        .collect()
+}
+
+/// The directory's filters in a real browser: headless Chromium loads the page `annuaire`
+/// wrote, with a few lines appended that choose a commune, a theme and a keyword as a user
+/// would (setting the field and firing its event), and the DOM it dumps says which entries
+/// are shown. `.ci/run` installs Debian's `chromium`; elsewhere the test says it was skipped.
+#[test]
+fn the_directory_filters_in_headless_chromium() {
+    let chromium_present = std::process::Command::new("chromium")
+        .arg("--version")
+        .output()
+        .is_ok_and(|output| output.status.success());
+    if !chromium_present {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "Chromium is needed in CI: .ci/run installs it"
+        );
+        eprintln!("chromium not found: the_directory_filters_in_headless_chromium skipped");
+        return;
+    }
+    let verification = read(&root().join("sample_data"), None, u64::MAX).expect("verification");
+    let actors = directory::actors(&verification);
+    let page = directory::render_html(&verification.network, &actors).expect("page");
+    let work = tempfile::tempdir().expect("temporary folder");
+    let run = |name: &str, actions: &str| -> Vec<String> {
+        let path = work.path().join(format!("{name}.html"));
+        let script = format!("<script>{actions}</script>\n</body>");
+        std::fs::write(&path, page.replace("</body>", &script)).expect("page written");
+        let output = std::process::Command::new("chromium")
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+            ])
+            .arg(format!(
+                "--user-data-dir={}",
+                work.path().join("profil").display()
+            ))
+            .args(["--virtual-time-budget=2000", "--dump-dom"])
+            .arg(format!("file://{}", path.display()))
+            .output()
+            .expect("chromium runs");
+        assert!(output.status.success(), "{output:?}");
+        shown_structures(&String::from_utf8_lossy(&output.stdout))
+    };
+    let expected = |keep: &dyn Fn(&directory::Actor) -> bool| -> Vec<String> {
+        actors
+            .iter()
+            .filter(|actor| keep(actor))
+            .map(|actor| actor.structure.clone())
+            .collect()
+    };
+    let choose = |id: &str, value: &str, event: &str| {
+        format!("var f = document.getElementById('{id}'); f.value = '{value}'; f.dispatchEvent(new Event('{event}'));")
+    };
+
+    let everything = run("tout", "");
+    assert_eq!(everything.len(), 25);
+    assert_eq!(everything, expected(&|_| true));
+
+    // La Chevallerais: its CCAS and the structures serving every commune or it.
+    let la_chevallerais = run("commune", &choose("commune", "44221", "change"));
+    assert_eq!(
+        la_chevallerais,
+        expected(&|actor| actor.commune_codes.split(' ').any(|code| code == "44221"))
+    );
+    assert!(la_chevallerais.contains(&"CCAS de La Chevallerais".to_string()));
+    assert!(!la_chevallerais.contains(&"CCAS de Blain".to_string()));
+    assert!(la_chevallerais.len() < 25);
+
+    let mobility = run("theme", &choose("theme", "mobilite", "change"));
+    assert_eq!(
+        mobility,
+        vec![
+            "Atelier vélo solidaire".to_string(),
+            "Transport solidaire du canton".to_string()
+        ]
+    );
+
+    // Both filters together, then a keyword typed without its accent.
+    let both = format!(
+        "{} {}",
+        choose("commune", "44221", "change"),
+        choose("theme", "mobilite", "change")
+    );
+    assert_eq!(
+        run("les-deux", &both),
+        vec!["Transport solidaire du canton".to_string()]
+    );
+    let keyword = run("mot", &choose("texte", "epicerie", "input"));
+    assert_eq!(
+        keyword,
+        vec!["Épicerie solidaire du Pays de Blain".to_string()]
+    );
+}
