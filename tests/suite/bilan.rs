@@ -333,3 +333,86 @@ fn the_directory_filters_in_headless_chromium() {
         vec!["Épicerie solidaire du Pays de Blain".to_string()]
     );
 }
+
+/// Each bad input of the two sheets is one located diagnostic, and its row is left out.
+#[test]
+fn bad_activity_and_directory_rows_are_located() {
+    let folder = folder_with_copil(0, "Toutes");
+    std::fs::write(
+        folder.path().join("activite-2024.csv"),
+        format!(
+            "{HEADER}\n\
+             2024;23/01/2024;COPIL;Budget;Toutes;6;7;0;0;Fonctionnement commun;\n\
+             2024;13/02/2024;Atelier cuisine;Alimentation;Blain;1;4;2;0;Dynamique Inter-CCAS;\n\
+             2024;14/03/2024;Groupe thématique;Mobilité;Blain, Bouvron;1;-3;2;0;Dynamique Inter-CCAS;\n\
+             2024;15/03/2024;Groupe thématique;Logement;Blain, Savenay;1;4;2;0;Dynamique Inter-CCAS;\n\
+             2024;03/04/2025;COPIL;Bilan;Toutes;6;7;0;0;Fonctionnement commun;\n\
+             2024;16/05/2024;Groupe thématique;Accès aux droits;Blain;1;4;2;0;Dynamique Inter-CCAS;Rappeler Mme Durand au 07 81 22 33 44\n"
+        ),
+    )
+    .expect("activite");
+    std::fs::write(
+        folder.path().join("acteurs.csv"),
+        "Structure;Type de structure;Communes desservies;Thèmes;Public accueilli;Téléphone de la structure;Courriel de la structure;Horaires d'ouverture\n\
+         Épicerie solidaire;Association;Blain, Bouvron;Alimentation;Familles;02 61 91 00 01;marie.durand@epicerie.exemple.fr;Mardi\n\
+         Atelier vélo;Association;Blain, Nozay;Mobilité;Tout public;02 61 91 00 02;contact@velo.exemple.fr;Samedi\n\
+         Transport solidaire;Association;Toutes;Mobilité;Personnes âgées;02 61 91 00 03;contact@transport.exemple.fr;Lundi\n",
+    )
+    .expect("acteurs");
+    let verification = read(folder.path(), None, u64::MAX).expect("verification");
+    let found: Vec<(String, String)> = verification
+        .diagnostics
+        .iter()
+        .filter(|diagnostic| diagnostic.is_error())
+        .map(|diagnostic| {
+            let file = Path::new(&diagnostic.lieu.fichier)
+                .file_name()
+                .map(|name| name.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            (
+                diagnostic.code.to_string(),
+                format!(
+                    "{file} › {}",
+                    diagnostic.lieu.cellule.clone().unwrap_or_default()
+                ),
+            )
+        })
+        .collect();
+    let expected = [
+        ("E024", "acteurs.csv › C3"),
+        ("E061", "acteurs.csv › G2"),
+        ("E023", "activite-2024.csv › C3"),
+        ("E025", "activite-2024.csv › G4"),
+        ("E024", "activite-2024.csv › E5"),
+        ("E060", "activite-2024.csv › B6"),
+        ("E061", "activite-2024.csv › K7"),
+    ];
+    let mut found_sorted = found.clone();
+    found_sorted.sort();
+    let mut expected_sorted: Vec<(String, String)> = expected
+        .iter()
+        .map(|(code, place)| ((*code).to_string(), (*place).to_string()))
+        .collect();
+    expected_sorted.sort();
+    assert_eq!(found_sorted, expected_sorted);
+    let message = |code: &str| {
+        verification
+            .diagnostics
+            .iter()
+            .filter(|diagnostic| diagnostic.code.as_str() == code)
+            .map(|diagnostic| diagnostic.message.clone())
+            .collect::<Vec<_>>()
+    };
+    assert!(message("E024").contains(&"« Savenay » n'est pas une commune du réseau".to_string()));
+    assert!(message("E061")
+        .iter()
+        .any(|text| text.starts_with("07 81 22 33 44 est un numéro de portable")));
+    // Only the good rows are counted: one COPIL, and the third actor alone in the directory.
+    let evaluation = evaluate(folder.path(), &verification, 2024);
+    assert_eq!(evaluation.copil.len(), 1);
+    assert_eq!(evaluation.actions.len(), 0);
+    assert_eq!(evaluation.activity_rows_rejected, 5);
+    let actors = directory::actors(&verification);
+    assert_eq!(actors.len(), 1);
+    assert_eq!(actors[0].communes.len(), 6);
+}
