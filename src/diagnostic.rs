@@ -98,6 +98,8 @@ codes! {
     E056 => Error, "Fichier du recensement de l'Insee inutilisable (autre millésime, colonne CODGEO ou variables absentes).";
     E057 => Error, "Valeur du recensement masquée (« s », cellule vide) ou illisible : elle n'est jamais lue comme 0.";
     E058 => Error, "Membre du réseau absent des fichiers du recensement de l'Insee.";
+    E060 => Error, "Réunion ou action du réseau datée hors de l'année indiquée sur sa ligne.";
+    E061 => Error, "Coordonnées personnelles (numéro de portable, courriel d'une personne nommée) : seuls les contacts professionnels de la structure sont acceptés.";
     W001 => Warning, "Colonne inconnue, ignorée.";
     W002 => Warning, "Montant accordé supérieur au montant demandé.";
     W003 => Warning, "La commune n'était pas membre du réseau à cette date.";

@@ -9,6 +9,7 @@
 //! realistic synthetic data for examples, tests and benchmarks. [`context`] turns INSEE's
 //! census bases into the `contexte` table, with the reference [`zones`] (département, France).
 
+pub mod activity;
 pub mod anonymise;
 pub mod check;
 pub mod context;

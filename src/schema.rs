@@ -21,6 +21,8 @@ const SCHEMA_SOURCES: &[(&str, &str)] = &[
         include_str!("../schemas/temps_personnel.json"),
     ),
     ("contexte", include_str!("../schemas/contexte.json")),
+    ("activite", include_str!("../schemas/activite.json")),
+    ("acteurs", include_str!("../schemas/acteurs.json")),
 ];
 const INDICATORS_SOURCE: &str = include_str!("../schemas/indicateurs.json");
 const IDENTIFYING_SOURCE: &str = include_str!("../schemas/identifiants.json");

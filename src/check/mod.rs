@@ -5,6 +5,7 @@
 //! Every row read ends up either accepted or rejected with at least one located
 //! diagnostic; nothing is dropped silently.
 
+pub mod activity;
 pub mod cells;
 mod header;
 mod parse;

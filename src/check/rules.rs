@@ -24,6 +24,8 @@ pub(super) fn check_row(
         "demandes" => check_request(checker, sheet, record, unreadable, diagnostics),
         "grille" => check_indicator_row(checker, sheet, record, diagnostics, false),
         "contexte" => check_indicator_row(checker, sheet, record, diagnostics, true),
+        "activite" => super::activity::check_activity_row(checker, sheet, record, diagnostics),
+        "acteurs" => super::activity::check_actor_row(checker, sheet, record, diagnostics),
         _ => {}
     }
 }

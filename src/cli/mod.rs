@@ -1,6 +1,8 @@
 //! One file per subcommand: each declares its arguments and calls one library function.
 
+mod annuaire;
 mod anonymiser;
+mod bilan;
 mod cle;
 mod contexte;
 mod exemple;
@@ -41,6 +43,10 @@ enum Command {
     Contexte(contexte::Options),
     /// Écrit le rapport d'analyse des besoins sociaux (HTML, xlsx, CSV, Parquet, graphiques)
     Rapport(rapport::Options),
+    /// Écrit le bilan annuel du réseau (article 7 : COPIL, actions, dépenses, convention)
+    Bilan(bilan::Options),
+    /// Écrit l'annuaire des acteurs sociaux du territoire (HTML consultable hors ligne, CSV)
+    Annuaire(annuaire::Options),
 }
 
 /// Runs a command and returns its exit code (0, 1 or 2).
@@ -55,6 +61,8 @@ pub fn run(arguments: Arguments) -> u8 {
         Command::Populations(options) => populations::exec(options),
         Command::Contexte(options) => contexte::exec(options),
         Command::Rapport(options) => rapport::exec(options),
+        Command::Bilan(options) => bilan::exec(options),
+        Command::Annuaire(options) => annuaire::exec(options),
     }
 }
 

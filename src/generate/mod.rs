@@ -2,12 +2,15 @@
 //!
 //! It writes what the six CCAS would send over several years: request forms (mostly
 //! xlsx, one commune in ods, one in Windows-1252 csv), La Chevallerais sending only a grid
-//! in its first years, Blain's expenses and staff time, census context and `reseau.toml`.
+//! in its first years, Blain's expenses and staff time, the network's activity of the last
+//! year and its directory of social actors, census context and `reseau.toml`.
 //! The same seed gives the same bytes. No record describes a real person.
 //!
 //! Each commune's files are drawn in [`commune`] (households in [`household`]), the
-//! network's own files and `reseau.toml` in [`network`].
+//! network's own files and `reseau.toml` in [`network`], its activity and directory in
+//! [`activity`].
 
+mod activity;
 mod commune;
 mod household;
 mod network;

@@ -56,6 +56,14 @@ pub(super) fn network_files(
             rows: staff_time(schema("temps_personnel")?, rng, years),
         },
     ];
+    files.extend(super::activity::files(
+        schema("activite")?,
+        schema("acteurs")?,
+        &carrier,
+        communes,
+        options.last_year,
+        options.seed,
+    ));
     // The census context of the six communes of the convention is read from INSEE's bases
     // by `contexte` (`sample_data/contexte/contexte-insee-2021.xlsx`); fictional communes
     // get an illustrative one.

@@ -6,7 +6,7 @@ use super::{Expense, StaffTime};
 use crate::check::{CheckedSheet, Record, Value};
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::network::Network;
-use crate::verify::{verify, ToolError, VerifyOptions, NETWORK_FILE};
+use crate::verify::{verify, ToolError, Verification, VerifyOptions, NETWORK_FILE};
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -154,6 +154,15 @@ pub fn load(
         max_input_bytes,
     };
     let verification = verify(&[folder.to_path_buf()], &options)?;
+    Ok(from_verification(folder, &verification))
+}
+
+/// [`load`] on a folder already verified (the yearly evaluation, `bilan`, reads the same
+/// verification for its own sheets and shares the money figures of this module).
+pub fn from_verification(
+    folder: &Path,
+    verification: &Verification,
+) -> (Option<Inputs>, Vec<Diagnostic>) {
     let cost_files: BTreeSet<&str> = verification
         .sheets
         .iter()
@@ -195,7 +204,7 @@ pub fn load(
                 ),
             );
         }
-        return Ok((None, diagnostics));
+        return (None, diagnostics);
     };
     let mut expenses = Vec::new();
     let mut staff = Vec::new();
@@ -206,13 +215,13 @@ pub fn load(
             _ => {}
         }
     }
-    Ok((
+    (
         Some(Inputs {
-            network: verification.network,
+            network: verification.network.clone(),
             network_text: NetworkText { shown, text },
             expenses,
             staff,
         }),
         diagnostics,
-    ))
+    )
 }

@@ -38,7 +38,7 @@ pub const ACTION_LINES: [&str; 4] = [
 ];
 
 /// How many months before its end a convention must be renegotiated (article 11).
-const RENEGOTIATION_MONTHS: u32 = 6;
+pub const RENEGOTIATION_MONTHS: u32 = 6;
 
 /// One row of `depenses`, as accepted by the checker.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -73,7 +73,7 @@ pub(super) fn write(
 
     let row = write_heading(sheet, &formats, schema)?;
     let row = write_steps(sheet, &formats, row, network, has_prefilled_rows)?;
-    let row = write_never_entered(sheet, &formats, row, schemas)?;
+    let row = write_never_entered(sheet, &formats, row, schema, schemas)?;
     let row = write_columns(sheet, &formats, row, schema, network)?;
     if schema.field_index("indicateur").is_some() {
         write_indicators(sheet, &formats, row, schemas, schema)?;
@@ -142,12 +142,14 @@ fn write_steps(
     Ok(row + 1)
 }
 
-/// The warning, in red, that identifying data is never entered; returns the next row,
-/// after a blank one.
+/// The warning, in red, that identifying data is never entered (for the network's own
+/// sheets, which hold no household, no person's name or contact; for the directory, only
+/// the structures' professional contacts); returns the next row, after a blank one.
 fn write_never_entered(
     sheet: &mut Worksheet,
     formats: &Formats,
     row: u32,
+    schema: &Schema,
     schemas: &SchemaSet,
 ) -> Result<u32, XlsxError> {
     let identifying: Vec<&str> = schemas
@@ -155,10 +157,14 @@ fn write_never_entered(
         .iter()
         .map(|category| category.libelle.as_str())
         .collect();
-    let never = format!(
-        "Ne saisissez JAMAIS : {}. Ces données restent au CCAS. Le foyer est désigné par un pseudonyme, produit par « observatoire anonymiser » à partir du fichier du CCAS.",
-        identifying.join(", ")
-    );
+    let never = match schema.name.as_str() {
+        "acteurs" => "Seulement les contacts professionnels de la structure (standard ou accueil, courriel du service comme accueil@…) : JAMAIS le portable ni le courriel d'une personne nommée, ni le nom d'une personne. Une ligne qui en contient est refusée.".to_string(),
+        "activite" => "Ne saisissez JAMAIS de nom de personne ni de coordonnées : seulement des nombres de participants et des communes. Une ligne qui contient un numéro de portable ou un courriel est refusée.".to_string(),
+        _ => format!(
+            "Ne saisissez JAMAIS : {}. Ces données restent au CCAS. Le foyer est désigné par un pseudonyme, produit par « observatoire anonymiser » à partir du fichier du CCAS.",
+            identifying.join(", ")
+        ),
+    };
     sheet.merge_range(row, 0, row, 3, &never, &formats.warning)?;
     sheet.set_row_height(row, 45)?;
     Ok(row + 2)

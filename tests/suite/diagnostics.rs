@@ -57,6 +57,8 @@ const EXPECTED: &[(&str, &str, Option<&str>)] = &[
     ("E056-recensement-autre-millesime", "E056", None),
     ("E057-recensement-valeur-masquee", "E057", Some("I9")),
     ("E058-recensement-membre-absent", "E058", None),
+    ("E060-reunion-hors-annee", "E060", Some("B4")),
+    ("E061-contact-personnel", "E061", Some("F3")),
     ("N001-feuille-ignoree", "N001", None),
     ("N002-ligne-de-total", "N002", None),
     ("N003-sans-reseau-toml", "N003", None),

@@ -3,6 +3,7 @@
 //! the fixtures they read stay in `tests/` beside this folder.
 
 mod anonymise;
+mod bilan;
 mod charts;
 mod checking;
 mod cli;

@@ -45,7 +45,7 @@ fn empty_templates_read_as_zero_rows_with_no_error() {
     ] {
         let folder = tempfile::tempdir().expect("temporary folder");
         let written = write_templates(folder.path(), &options).expect("templates");
-        assert_eq!(written.len(), 5);
+        assert_eq!(written.len(), 7);
         for template in &written {
             let verification = verified(&template.path);
             assert_eq!(
