@@ -73,6 +73,13 @@ pub fn french_integer(value: i64) -> String {
     format!("{sign}{}", group_thousands(&digits))
 }
 
+/// A count and its noun, in the singular for 0 and 1 as French has it: « 1 structure »,
+/// « 25 structures », with French digit groups.
+pub fn french_count(count: usize, singular: &str, plural: &str) -> String {
+    let number = french_integer(i64::try_from(count).unwrap_or(i64::MAX));
+    format!("{number} {}", if count > 1 { plural } else { singular })
+}
+
 /// `1234.5` → `1 234,5` (as many decimals as the value has).
 pub fn french_decimal(value: Decimal) -> String {
     let text = value.normalize().to_string();

@@ -522,8 +522,12 @@ fn warnings(evaluation: &Evaluation) -> Vec<String> {
     }
     if !evaluation.missing_pieces.is_empty() {
         warnings.push(format!(
-            "{} dépense(s) validée(s) sans numéro de pièce justificative (article 6) : voir la section « Pièces justificatives ».",
-            evaluation.missing_pieces.len()
+            "{} sans numéro de pièce justificative (article 6) : voir la section « Pièces justificatives ».",
+            crate::french::french_count(
+                evaluation.missing_pieces.len(),
+                "dépense validée",
+                "dépenses validées"
+            )
         ));
     }
     warnings

@@ -2,6 +2,7 @@
 
 use clap::Args;
 use observatoire::activity::directory::run_directory;
+use observatoire::french::french_count;
 use observatoire::present;
 use std::path::PathBuf;
 
@@ -35,7 +36,10 @@ pub fn exec(options: Options) -> u8 {
                     present::text::diagnostic(diagnostic, super::use_colour())
                 );
             }
-            println!("Annuaire : {} structure(s).", actors.len());
+            println!(
+                "Annuaire : {}.",
+                french_count(actors.len(), "structure", "structures")
+            );
             for path in &written.written {
                 println!("écrit : {}", path.display());
             }

@@ -2,6 +2,7 @@
 
 use clap::Args;
 use observatoire::activity::run_bilan;
+use observatoire::french::french_count;
 use observatoire::present;
 use std::path::PathBuf;
 
@@ -40,11 +41,11 @@ pub fn exec(options: Options) -> u8 {
                 );
             }
             println!(
-                "Bilan {} : {} réunion(s) du COPIL (minimum {}), {} action(s).",
+                "Bilan {} : {} du COPIL (minimum {}), {}.",
                 evaluation.year,
-                evaluation.copil.len(),
+                french_count(evaluation.copil.len(), "réunion", "réunions"),
                 evaluation.minimum_copil,
-                evaluation.actions.len()
+                french_count(evaluation.actions.len(), "action", "actions")
             );
             for warning in &evaluation.warnings {
                 println!("attention : {warning}");

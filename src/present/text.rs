@@ -4,7 +4,7 @@
 //! takes a flag so its output can be snapshot-tested without escape codes.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::french::french_integer;
+use crate::french::french_count;
 use crate::verify::Verification;
 use std::fmt::Write;
 
@@ -30,11 +30,7 @@ impl Painter {
 }
 
 fn plural(count: usize, singular: &str, plural: &str) -> String {
-    format!(
-        "{} {}",
-        french_integer(count as i64),
-        if count > 1 { plural } else { singular }
-    )
+    french_count(count, singular, plural)
 }
 
 /// One diagnostic: `fichier › feuille › D12 : erreur E023 : …`, then `  valeur lue : « … »`
