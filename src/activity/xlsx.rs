@@ -2,9 +2,10 @@
 //! rework them (the amounts are numbers in euros, the counts whole numbers).
 
 use super::{ActivityError, Evaluation};
+use crate::output::{xlsx_properties, XLSX_CREATED};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
+use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 /// A cell of a table.
 enum Cell {
@@ -270,11 +271,11 @@ fn other_sheets(workbook: &mut Workbook, evaluation: &Evaluation) -> Result<(), 
 pub fn render(evaluation: &Evaluation) -> Result<Vec<u8>, ActivityError> {
     let build = || -> Result<Vec<u8>, XlsxError> {
         let mut workbook = Workbook::new();
-        workbook.set_properties(
-            &DocProperties::new()
-                .set_title(format!("Bilan {} du réseau", evaluation.year))
-                .set_creation_datetime(&ExcelDateTime::from_ymd(2024, 1, 1)?),
-        );
+        workbook.set_properties(&xlsx_properties(
+            Some(&format!("Bilan {} du réseau", evaluation.year)),
+            None,
+            XLSX_CREATED,
+        )?);
         copil_sheets(&mut workbook, evaluation)?;
         action_sheets(&mut workbook, evaluation)?;
         other_sheets(&mut workbook, evaluation)?;

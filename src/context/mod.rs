@@ -574,16 +574,19 @@ fn write_workbook(
     millesime: i32,
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     use rust_decimal::prelude::ToPrimitive;
-    use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
+    use rust_xlsxwriter::{Format, Workbook};
     let mut workbook = Workbook::new();
-    // A fixed creation date: the same files give the same bytes.
-    workbook.set_properties(
-        &DocProperties::new()
-            .set_title(format!(
-                "Contexte sociodémographique – recensement {millesime}"
-            ))
-            .set_creation_datetime(&ExcelDateTime::from_ymd(2000, 1, 1)?),
-    );
+    // 1 January 2000, the fixed day this file has always carried: a census file written
+    // again from the same bases keeps its bytes.
+    let created =
+        chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or(crate::output::XLSX_CREATED);
+    workbook.set_properties(&crate::output::xlsx_properties(
+        Some(&format!(
+            "Contexte sociodémographique – recensement {millesime}"
+        )),
+        None,
+        created,
+    )?);
     let bold = Format::new().set_bold();
     let integer = Format::new().set_num_format("#,##0");
     let sheet = workbook.add_worksheet();

@@ -137,12 +137,11 @@ pub(super) fn rebuild(
     unreadable: bool,
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut workbook = Workbook::new();
-    // No clock in the output: the same inputs give the same bytes.
-    workbook.set_properties(
-        &rust_xlsxwriter::DocProperties::new()
-            .set_title("À corriger")
-            .set_creation_datetime(&rust_xlsxwriter::ExcelDateTime::from_ymd(2024, 1, 1)?),
-    );
+    workbook.set_properties(&crate::output::xlsx_properties(
+        Some("À corriger"),
+        None,
+        crate::output::XLSX_CREATED,
+    )?);
     let shown_name = |sheet: &Option<String>| match sheet {
         Some(name) => name.clone(),
         None => csv_sheet_name(file),
