@@ -3,7 +3,7 @@
 //! The modules follow the data's way: [`read`] the users' files, [`check`] them against
 //! the [`schema`]s, report [`diagnostic`]s through [`present`]; [`verify`] ties these
 //! together for every command, and [`feedback`] writes each CCAS an annotated copy of
-//! its own files. [`templates`] writes the blank spreadsheets the agents
+//! its own files. [`blank_forms`] writes the blank spreadsheets (templates) the agents
 //! fill in; [`anonymise`] removes identifying data at the source and pseudonymises
 //! households. [`network`] describes the network (`reseau.toml`); [`generate`] writes
 //! realistic synthetic data for examples, tests and benchmarks. [`context`] turns INSEE's
@@ -11,6 +11,7 @@
 
 pub mod activity;
 pub mod anonymise;
+pub mod blank_forms;
 pub mod check;
 pub mod context;
 pub mod count;
@@ -28,6 +29,5 @@ pub mod repartition;
 pub mod report;
 pub mod schema;
 pub mod sheet;
-pub mod templates;
 pub mod verify;
 pub mod zones;

@@ -1,7 +1,7 @@
 //! `observatoire modeles --sortie DOSSIER [--commune CODE] [--annee N]`
 
 use clap::Args;
-use observatoire::templates::{write_templates, TemplateOptions};
+use observatoire::blank_forms::{write_templates, TemplateOptions};
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]

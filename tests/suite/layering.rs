@@ -15,7 +15,7 @@ const LAYERS: &[&[&str]] = &[
     // The pipeline: read → check → (anonymise, count) → protect → report.
     &["read"],
     &["check"],
-    &["sheet", "verify", "context", "templates"],
+    &["sheet", "verify", "context", "blank_forms"],
     // Alongside the pipeline: the example generator, cost-sharing, feedback, renderers.
     &[
         "anonymise",

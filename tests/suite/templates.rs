@@ -2,15 +2,15 @@
 //! once filled in, still reads after LibreOffice saved it again, and follows the schemas
 //! (a new category appears with no code change).
 
+use observatoire::blank_forms::{
+    build_template, write_templates, TemplateOptions, DATA_SHEET, LISTS_SHEET,
+};
 use observatoire::check::Value;
 use observatoire::generate::{generate, ExampleOptions};
 use observatoire::network::Network;
 use observatoire::read::{read_file, RawCell};
 use observatoire::schema::schemas;
 use observatoire::sheet::writers::{write_sheets, DateStyle, HeadedSheet, TableFormat, TableStyle};
-use observatoire::templates::{
-    build_template, write_templates, TemplateOptions, DATA_SHEET, LISTS_SHEET,
-};
 use observatoire::verify::{verify, Verification, VerifyOptions};
 use std::io::Read;
 use std::path::{Path, PathBuf};
