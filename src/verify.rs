@@ -49,35 +49,47 @@ impl Default for VerifyOptions {
     }
 }
 
-/// The counts of one sheet.
+/// The counts of one sheet (the JSON keys of `verifier --format json` stay French).
 #[derive(Debug, Clone, Serialize)]
 pub struct SheetSummary {
     /// `None` for a csv file.
-    pub feuille: Option<String>,
+    #[serde(rename = "feuille")]
+    pub sheet: Option<String>,
     /// The schema the sheet follows; `None` when the sheet was skipped.
-    pub modele: Option<String>,
-    pub lignes_lues: usize,
-    pub lignes_acceptees: usize,
-    pub lignes_rejetees: usize,
+    #[serde(rename = "modele")]
+    pub schema: Option<String>,
+    #[serde(rename = "lignes_lues")]
+    pub rows_read: usize,
+    #[serde(rename = "lignes_acceptees")]
+    pub rows_accepted: usize,
+    #[serde(rename = "lignes_rejetees")]
+    pub rows_rejected: usize,
     /// Total rows excluded (not data).
-    pub lignes_de_total: usize,
+    #[serde(rename = "lignes_de_total")]
+    pub total_rows: usize,
     /// Skipped on purpose (no header matched any schema).
-    pub ignoree: bool,
+    #[serde(rename = "ignoree")]
+    pub skipped: bool,
     /// Could not be read (too large, damaged): its diagnostic says why.
-    pub illisible: bool,
+    #[serde(rename = "illisible")]
+    pub unreadable: bool,
 }
 
 /// What happened to one file.
 #[derive(Debug, Clone, Serialize)]
 pub struct FileSummary {
-    pub fichier: String,
+    /// The file as the user named it.
+    #[serde(rename = "fichier")]
+    pub file: String,
     /// Where the file is on disk (the feedback copies read it again).
     #[serde(skip)]
-    pub chemin: PathBuf,
+    pub path: PathBuf,
     pub format: Option<SourceFormat>,
     /// False when the file could not be read at all.
-    pub lu: bool,
-    pub feuilles: Vec<SheetSummary>,
+    #[serde(rename = "lu")]
+    pub read: bool,
+    #[serde(rename = "feuilles")]
+    pub sheets: Vec<SheetSummary>,
 }
 
 /// Everything a verification found.
@@ -127,24 +139,24 @@ impl Verification {
     pub fn rows_read(&self) -> usize {
         self.files
             .iter()
-            .flat_map(|file| &file.feuilles)
-            .map(|sheet| sheet.lignes_lues)
+            .flat_map(|file| &file.sheets)
+            .map(|sheet| sheet.rows_read)
             .sum()
     }
 
     pub fn rows_accepted(&self) -> usize {
         self.files
             .iter()
-            .flat_map(|file| &file.feuilles)
-            .map(|sheet| sheet.lignes_acceptees)
+            .flat_map(|file| &file.sheets)
+            .map(|sheet| sheet.rows_accepted)
             .sum()
     }
 
     pub fn rows_rejected(&self) -> usize {
         self.files
             .iter()
-            .flat_map(|file| &file.feuilles)
-            .map(|sheet| sheet.lignes_rejetees)
+            .flat_map(|file| &file.sheets)
+            .map(|sheet| sheet.rows_rejected)
             .sum()
     }
 
@@ -597,14 +609,14 @@ impl SheetSummary {
     /// A sheet with no rows counted: skipped (`ignoree`) or unreadable (`illisible`).
     fn without_rows(feuille: Option<String>, ignoree: bool, illisible: bool) -> Self {
         SheetSummary {
-            feuille,
-            modele: None,
-            lignes_lues: 0,
-            lignes_acceptees: 0,
-            lignes_rejetees: 0,
-            lignes_de_total: 0,
-            ignoree,
-            illisible,
+            sheet: feuille,
+            schema: None,
+            rows_read: 0,
+            rows_accepted: 0,
+            rows_rejected: 0,
+            total_rows: 0,
+            skipped: ignoree,
+            unreadable: illisible,
         }
     }
 }
@@ -619,11 +631,11 @@ fn check_file(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> FileSummary {
     let mut summary = FileSummary {
-        fichier: candidate.shown.clone(),
-        chemin: candidate.path.clone(),
+        file: candidate.shown.clone(),
+        path: candidate.path.clone(),
         format: None,
-        lu: false,
-        feuilles: Vec::new(),
+        read: false,
+        sheets: Vec::new(),
     };
     let workbook = match read_file_within(&candidate.path, &candidate.shown, limit) {
         Ok(workbook) => workbook,
@@ -633,11 +645,11 @@ fn check_file(
         }
     };
     summary.format = Some(workbook.format);
-    summary.lu = true;
+    summary.read = true;
     for problem in &workbook.problems {
         if let Some(sheet) = &problem.location.sheet {
             summary
-                .feuilles
+                .sheets
                 .push(SheetSummary::without_rows(Some(sheet.clone()), false, true));
         }
     }
@@ -647,7 +659,7 @@ fn check_file(
             SheetOutcome::Checked(checked) => sheets.push(*checked),
             SheetOutcome::Skipped => {
                 summary
-                    .feuilles
+                    .sheets
                     .push(SheetSummary::without_rows(sheet.name.clone(), true, false))
             }
         }
@@ -668,18 +680,18 @@ fn check_file(
 /// Adds the counts of each sheet checked to the summary of its file.
 fn add_sheet_summaries(sheets: &[CheckedSheet], files: &mut [FileSummary]) {
     for sheet in sheets {
-        if let Some(file) = files.iter_mut().find(|file| file.fichier == sheet.file) {
+        if let Some(file) = files.iter_mut().find(|file| file.file == sheet.file) {
             let read = sheet.rows_read();
             let accepted = sheet.rows_accepted();
-            file.feuilles.push(SheetSummary {
-                feuille: sheet.sheet.clone(),
-                modele: Some(sheet.schema.name.clone()),
-                lignes_lues: read,
-                lignes_acceptees: accepted,
-                lignes_rejetees: read - accepted,
-                lignes_de_total: sheet.total_rows,
-                ignoree: false,
-                illisible: false,
+            file.sheets.push(SheetSummary {
+                sheet: sheet.sheet.clone(),
+                schema: Some(sheet.schema.name.clone()),
+                rows_read: read,
+                rows_accepted: accepted,
+                rows_rejected: read - accepted,
+                total_rows: sheet.total_rows,
+                skipped: false,
+                unreadable: false,
             });
         }
     }

@@ -202,7 +202,7 @@ fn commune_of(file: &FileSummary, sheets: &[&CheckedSheet], network: &Network) -
     if from_rows.is_some() {
         return from_rows;
     }
-    let folded = format!(" {} ", fold(&file.fichier));
+    let folded = format!(" {} ", fold(&file.file));
     // The longest name first, so that « Le Gâvre » is not taken for another commune.
     let mut members: Vec<_> = network.members.iter().collect();
     members.sort_by_key(|member| std::cmp::Reverse(member.name.len()));
@@ -231,7 +231,7 @@ fn year_of<'a>(sheets: &'a [&'a CheckedSheet]) -> impl Iterator<Item = i32> + 'a
 
 /// A name for the copy that no other copy of the same CCAS has.
 fn copy_name(file: &FileSummary, taken: &mut BTreeSet<String>) -> String {
-    let path = Path::new(&file.fichier);
+    let path = Path::new(&file.file);
     let stem = path
         .file_stem()
         .map(|stem| stem.to_string_lossy().into_owned())
@@ -263,7 +263,7 @@ pub fn build(verification: &Verification) -> Result<Feedback, FeedbackError> {
         let sheets: Vec<&CheckedSheet> = verification
             .sheets
             .iter()
-            .filter(|sheet| sheet.file == file.fichier)
+            .filter(|sheet| sheet.file == file.file)
             .collect();
         let code = commune_of(file, &sheets, network);
         let folder = match code.as_deref().and_then(|code| network.member(code)) {
@@ -295,29 +295,29 @@ pub fn build(verification: &Verification) -> Result<Feedback, FeedbackError> {
             let sheets: Vec<&CheckedSheet> = verification
                 .sheets
                 .iter()
-                .filter(|sheet| sheet.file == file.fichier)
+                .filter(|sheet| sheet.file == file.file)
                 .collect();
             years.extend(year_of(&sheets));
             let problems: Vec<&Diagnostic> = verification
                 .diagnostics
                 .iter()
                 .filter(|diagnostic| {
-                    diagnostic.location.file == file.fichier && is_problem(diagnostic)
+                    diagnostic.location.file == file.file && is_problem(diagnostic)
                 })
                 .collect();
             for problem in &problems {
                 *feedback.par_code.entry(problem.code).or_default() += 1;
             }
             let sum = |pick: fn(&crate::verify::SheetSummary) -> usize| {
-                file.feuilles.iter().map(pick).sum::<usize>()
+                file.sheets.iter().map(pick).sum::<usize>()
             };
             let mut entry = FileFeedback {
-                fichier: file.fichier.clone(),
+                fichier: file.file.clone(),
                 copie: None,
                 problemes: problems.len(),
-                lignes_lues: sum(|sheet| sheet.lignes_lues),
-                lignes_acceptees: sum(|sheet| sheet.lignes_acceptees),
-                lignes_rejetees: sum(|sheet| sheet.lignes_rejetees),
+                lignes_lues: sum(|sheet| sheet.rows_read),
+                lignes_acceptees: sum(|sheet| sheet.rows_accepted),
+                lignes_rejetees: sum(|sheet| sheet.rows_rejected),
                 convertie: false,
                 illisible: false,
             };

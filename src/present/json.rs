@@ -51,31 +51,31 @@ pub fn verification(verification: &Verification) -> String {
         let mut remaining: Vec<&Diagnostic> = verification
             .diagnostics
             .iter()
-            .filter(|diagnostic| diagnostic.location.file == file.fichier)
+            .filter(|diagnostic| diagnostic.location.file == file.file)
             .collect();
-        for sheet in &file.feuilles {
+        for sheet in &file.sheets {
             let (own, rest): (Vec<&Diagnostic>, Vec<&Diagnostic>) = remaining
                 .into_iter()
-                .partition(|diagnostic| diagnostic.location.sheet == sheet.feuille);
+                .partition(|diagnostic| diagnostic.location.sheet == sheet.sheet);
             remaining = rest;
             tasks.push(Task {
-                fichier: &file.fichier,
-                feuille: sheet.feuille.as_deref(),
+                fichier: &file.file,
+                feuille: sheet.sheet.as_deref(),
                 format: file.format,
-                modele: sheet.modele.as_deref(),
+                modele: sheet.schema.as_deref(),
                 valide: !own.iter().any(|diagnostic| diagnostic.is_error()),
-                lignes_lues: sheet.lignes_lues,
-                lignes_acceptees: sheet.lignes_acceptees,
-                lignes_rejetees: sheet.lignes_rejetees,
-                lignes_de_total: sheet.lignes_de_total,
-                ignoree: sheet.ignoree,
+                lignes_lues: sheet.rows_read,
+                lignes_acceptees: sheet.rows_accepted,
+                lignes_rejetees: sheet.rows_rejected,
+                lignes_de_total: sheet.total_rows,
+                ignoree: sheet.skipped,
                 diagnostics: own,
             });
         }
         // What concerns the file as a whole (or a file that could not be read).
-        if !remaining.is_empty() || file.feuilles.is_empty() {
+        if !remaining.is_empty() || file.sheets.is_empty() {
             tasks.push(Task {
-                fichier: &file.fichier,
+                fichier: &file.file,
                 feuille: None,
                 format: file.format,
                 modele: None,
@@ -98,7 +98,7 @@ pub fn verification(verification: &Verification) -> String {
             feuilles: verification
                 .files
                 .iter()
-                .map(|file| file.feuilles.len())
+                .map(|file| file.sheets.len())
                 .sum(),
             lignes_lues: verification.rows_read(),
             lignes_acceptees: verification.rows_accepted(),

@@ -119,36 +119,36 @@ pub fn verification(verification: &Verification, colour: bool) -> String {
         }
     }
     for file in &verification.files {
-        if !file.lu {
-            let _ = writeln!(out, "  {} : illisible", file.fichier);
+        if !file.read {
+            let _ = writeln!(out, "  {} : illisible", file.file);
             continue;
         }
-        for sheet in &file.feuilles {
-            let place = match &sheet.feuille {
-                Some(name) => format!("{} › {name}", file.fichier),
-                None => file.fichier.clone(),
+        for sheet in &file.sheets {
+            let place = match &sheet.sheet {
+                Some(name) => format!("{} › {name}", file.file),
+                None => file.file.clone(),
             };
-            match &sheet.modele {
+            match &sheet.schema {
                 Some(schema) => {
                     let mut line = format!(
                         "  {place} ({schema}) : {}, {}, {}",
-                        plural(sheet.lignes_lues, "ligne lue", "lignes lues"),
-                        plural(sheet.lignes_acceptees, "acceptée", "acceptées"),
-                        plural(sheet.lignes_rejetees, "rejetée", "rejetées")
+                        plural(sheet.rows_read, "ligne lue", "lignes lues"),
+                        plural(sheet.rows_accepted, "acceptée", "acceptées"),
+                        plural(sheet.rows_rejected, "rejetée", "rejetées")
                     );
-                    if sheet.lignes_de_total > 0 {
+                    if sheet.total_rows > 0 {
                         let _ = write!(
                             line,
                             ", {} exclue",
-                            plural(sheet.lignes_de_total, "ligne de total", "lignes de total")
+                            plural(sheet.total_rows, "ligne de total", "lignes de total")
                         );
                     }
                     let _ = writeln!(out, "{line}");
                 }
-                None if sheet.illisible => {
+                None if sheet.unreadable => {
                     let _ = writeln!(out, "  {place} : feuille illisible");
                 }
-                None if sheet.feuille.is_none() => {
+                None if sheet.sheet.is_none() => {
                     let _ = writeln!(out, "  {place} : fichier ignoré");
                 }
                 None => {
@@ -157,10 +157,10 @@ pub fn verification(verification: &Verification, colour: bool) -> String {
             }
         }
     }
-    let sheets = || verification.files.iter().flat_map(|file| &file.feuilles);
-    let sheets_skipped = sheets().filter(|sheet| sheet.ignoree).count();
-    let unreadable = verification.files.iter().filter(|file| !file.lu).count()
-        + sheets().filter(|sheet| sheet.illisible).count();
+    let sheets = || verification.files.iter().flat_map(|file| &file.sheets);
+    let sheets_skipped = sheets().filter(|sheet| sheet.skipped).count();
+    let unreadable = verification.files.iter().filter(|file| !file.read).count()
+        + sheets().filter(|sheet| sheet.unreadable).count();
     let _ = writeln!(
         out,
         "Total : {} ; {} : {}, {}",

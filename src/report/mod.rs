@@ -126,8 +126,8 @@ pub fn build(verification: &Verification, options: &ReportOptions) -> Result<Rep
     let unreadable_files = verification
         .files
         .iter()
-        .filter(|file| !file.lu)
-        .map(|file| file.fichier.clone())
+        .filter(|file| !file.read)
+        .map(|file| file.file.clone())
         .collect();
     Ok(Report {
         year,

@@ -109,14 +109,14 @@ fn a_folder_is_read_recursively_with_its_network_and_without_brut() {
             verification
                 .files
                 .iter()
-                .any(|file| file.fichier.contains(folder)),
+                .any(|file| file.file.contains(folder)),
             "{folder}"
         );
     }
     assert!(verification
         .files
         .iter()
-        .all(|file| !file.fichier.contains("/brut/")));
+        .all(|file| !file.file.contains("/brut/")));
     assert_eq!(
         verification.rows_read(),
         verification.rows_accepted() + verification.rows_rejected()

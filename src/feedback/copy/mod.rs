@@ -232,7 +232,7 @@ fn sheet_reference(sheet: &str, cell: &str) -> String {
 fn list_title(file: &FileSummary, problems: usize) -> String {
     format!(
         "Fichier « {} » : {problems} problème{} à corriger",
-        file.fichier,
+        file.file,
         if problems > 1 { "s" } else { "" }
     )
 }
@@ -285,7 +285,7 @@ pub fn annotated_copy(
             .iter()
             .any(|problem| matches!(problem.code, Code::E002 | Code::E006));
     if editable {
-        if let Ok(bytes) = std::fs::read(&file.chemin) {
+        if let Ok(bytes) = std::fs::read(&file.path) {
             if edited::estimated_cells(&bytes) <= edited::MAX_EDITED_CELLS {
                 if let Some(bytes) = edited::edit_xlsx(bytes, file, problems, &marks) {
                     return Ok(AnnotatedCopy {
@@ -297,8 +297,8 @@ pub fn annotated_copy(
             }
         }
     }
-    let raw = if file.lu {
-        read_file(&file.chemin, &file.fichier).ok()
+    let raw = if file.read {
+        read_file(&file.path, &file.file).ok()
     } else {
         None
     };

@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// The name of a csv file's sheet in the copy: its stem, without the characters a sheet
 /// name cannot hold, at most 31 characters.
 fn csv_sheet_name(file: &FileSummary) -> String {
-    let stem = std::path::Path::new(&file.fichier)
+    let stem = std::path::Path::new(&file.file)
         .file_stem()
         .map(|stem| stem.to_string_lossy().into_owned())
         .unwrap_or_default();

@@ -37,8 +37,8 @@ fn rejections_text(builder: &mut Builder) {
     let files_with_rejections: Vec<String> = verification
         .files
         .iter()
-        .filter(|file| file.feuilles.iter().any(|sheet| sheet.lignes_rejetees > 0))
-        .map(|file| file.fichier.clone())
+        .filter(|file| file.sheets.iter().any(|sheet| sheet.rows_rejected > 0))
+        .map(|file| file.file.clone())
         .collect();
     if rejected == 0 {
         builder.text("Aucune ligne n'a été écartée : toutes les lignes lues sont conformes.");
@@ -55,8 +55,8 @@ fn rejections_text(builder: &mut Builder) {
     let unreadable: Vec<&str> = verification
         .files
         .iter()
-        .filter(|file| !file.lu)
-        .map(|file| file.fichier.as_str())
+        .filter(|file| !file.read)
+        .map(|file| file.file.as_str())
         .collect();
     if !unreadable.is_empty() {
         builder.text(format!(
@@ -78,16 +78,12 @@ fn file_row(context: &Context, file: &FileSummary) -> Vec<Shown> {
             count(value)
         }
     };
-    let read: usize = file.feuilles.iter().map(|sheet| sheet.lignes_lues).sum();
-    let accepted: usize = file
-        .feuilles
-        .iter()
-        .map(|sheet| sheet.lignes_acceptees)
-        .sum();
+    let read: usize = file.sheets.iter().map(|sheet| sheet.rows_read).sum();
+    let accepted: usize = file.sheets.iter().map(|sheet| sheet.rows_accepted).sum();
     let models: Vec<String> = file
-        .feuilles
+        .sheets
         .iter()
-        .filter_map(|sheet| sheet.modele.clone())
+        .filter_map(|sheet| sheet.schema.clone())
         .collect();
     // A file of requests usually holds one commune's year: its accepted rows would be
     // that commune-year's number of requests, which the secret may hide elsewhere.
@@ -98,8 +94,8 @@ fn file_row(context: &Context, file: &FileSummary) -> Vec<Shown> {
         (protected_count(read), protected_count(accepted))
     };
     vec![
-        Shown::text(file.fichier.clone()),
-        Shown::text(if file.lu { "oui" } else { "non (illisible)" }),
+        Shown::text(file.file.clone()),
+        Shown::text(if file.read { "oui" } else { "non (illisible)" }),
         Shown::text(models.join(", ")),
         read_shown,
         accepted_shown,
