@@ -278,27 +278,35 @@ impl Schema {
 #[derive(Debug, Clone, Deserialize)]
 pub struct Indicator {
     pub code: String,
-    pub libelle: String,
-    pub unite: String,
+    #[serde(rename = "libelle")]
+    pub label: String,
+    #[serde(rename = "unite")]
+    pub unit: String,
     /// The `demandes` field whose categories break the indicator down, or `None` for a
     /// single `Total` modality.
-    pub ventilation: Option<String>,
+    #[serde(rename = "ventilation")]
+    pub breakdown: Option<String>,
 }
 
 /// The indicator catalogue (`schemas/indicateurs.json`).
 #[derive(Debug, Clone, Deserialize)]
 pub struct IndicatorCatalogue {
     pub version: String,
-    pub indicateurs: Vec<Indicator>,
-    pub contexte: Vec<Indicator>,
+    #[serde(rename = "indicateurs")]
+    pub indicators: Vec<Indicator>,
+    #[serde(rename = "contexte")]
+    pub context: Vec<Indicator>,
 }
 
 /// A family of identifying headers (`schemas/identifiants.json`).
 #[derive(Debug, Clone, Deserialize)]
 pub struct IdentifyingCategory {
-    pub categorie: String,
-    pub libelle: String,
-    pub entetes: Vec<String>,
+    #[serde(rename = "categorie")]
+    pub category: String,
+    #[serde(rename = "libelle")]
+    pub label: String,
+    #[serde(rename = "entetes")]
+    pub headers: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -328,7 +336,7 @@ impl SchemaSet {
     pub fn identifying_category(&self, header: &str) -> Option<&IdentifyingCategory> {
         let folded = format!(" {} ", fold(header));
         self.identifying.iter().find(|category| {
-            category.entetes.iter().any(|label| {
+            category.headers.iter().any(|label| {
                 let needle = format!(" {} ", fold(label));
                 needle.trim().len() > 1 && folded.contains(&needle)
             })
@@ -338,16 +346,16 @@ impl SchemaSet {
     /// The indicator (from the grid catalogue, or the `contexte` catalogue) with this code.
     pub fn indicator(&self, code: &str, context: bool) -> Option<&Indicator> {
         let list = if context {
-            &self.indicators.contexte
+            &self.indicators.context
         } else {
-            &self.indicators.indicateurs
+            &self.indicators.indicators
         };
         list.iter().find(|indicator| indicator.code == code)
     }
 
     /// The modalities allowed for an indicator: `Total`, or the labels of its breakdown.
     pub fn modalities(&self, indicator: &Indicator) -> Vec<String> {
-        match &indicator.ventilation {
+        match &indicator.breakdown {
             None => vec![TOTAL_MODALITY.to_string()],
             Some(field_name) => self
                 .get("demandes")

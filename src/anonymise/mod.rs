@@ -215,7 +215,7 @@ fn classify_columns(schemas: &SchemaSet, schema: &Schema, header_row: &RawRow) -
             columns.age = Some(index);
             remove("âge exact : remplacé par la tranche d'âge".to_string());
         } else if let Some(category) = schemas.identifying_category(&header) {
-            match category.categorie.as_str() {
+            match category.category.as_str() {
                 "nom" => names.push((index, fold(&header))),
                 "prenom" if columns.first_name.is_none() => columns.first_name = Some(index),
                 "date_naissance" if columns.birth_date.is_none() => {
@@ -223,7 +223,7 @@ fn classify_columns(schemas: &SchemaSet, schema: &Schema, header_row: &RawRow) -
                 }
                 _ => {}
             }
-            remove(format!("donnée identifiante ({})", category.libelle));
+            remove(format!("donnée identifiante ({})", category.label));
         } else {
             remove(
                 "inconnue du modèle : non reprise, elle pourrait contenir des données personnelles"

@@ -155,7 +155,7 @@ fn write_never_entered(
     let identifying: Vec<&str> = schemas
         .identifying
         .iter()
-        .map(|category| category.libelle.as_str())
+        .map(|category| category.label.as_str())
         .collect();
     let never = match schema.name.as_str() {
         "acteurs" => "Seulement les contacts professionnels de la structure (standard ou accueil, courriel du service comme accueil@…) : JAMAIS le portable ni le courriel d'une personne nommée, ni le nom d'une personne. Une ligne qui en contient est refusée.".to_string(),
@@ -233,9 +233,9 @@ fn write_indicators(
 ) -> Result<(), XlsxError> {
     let wrap = &formats.wrap;
     let catalogue = if schema.name == "contexte" {
-        &schemas.indicators.contexte
+        &schemas.indicators.context
     } else {
-        &schemas.indicators.indicateurs
+        &schemas.indicators.indicators
     };
     row += 1;
     sheet.write_string_with_format(
@@ -257,8 +257,8 @@ fn write_indicators(
     row += 1;
     for indicator in catalogue {
         sheet.write_string_with_format(row, 0, &indicator.code, wrap)?;
-        sheet.write_string_with_format(row, 1, &indicator.unite, wrap)?;
-        sheet.write_string_with_format(row, 2, &indicator.libelle, wrap)?;
+        sheet.write_string_with_format(row, 1, &indicator.unit, wrap)?;
+        sheet.write_string_with_format(row, 2, &indicator.label, wrap)?;
         sheet.write_string_with_format(row, 3, schemas.modalities(indicator).join(" · "), wrap)?;
         row += 1;
     }

@@ -165,9 +165,9 @@ fn prefilled_rows(
     let modality_field = schema.field_index("modalite");
     if let (Some(indicator_field), Some(modality_field)) = (indicator_field, modality_field) {
         let catalogue = if schema.name == "contexte" {
-            &schemas.indicators.contexte
+            &schemas.indicators.context
         } else {
-            &schemas.indicators.indicateurs
+            &schemas.indicators.indicators
         };
         let mut rows = Vec::new();
         for indicator in catalogue {

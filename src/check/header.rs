@@ -110,7 +110,7 @@ impl Checker<'_> {
                 diagnostics.push(
                     Diagnostic::new(Code::E010, location, format!(
                         "cette colonne contient des données identifiantes ({}) qui ne doivent pas quitter le CCAS",
-                        category.libelle
+                        category.label
                     ))
                     .hint("n'envoyez que le fichier anonymisé : « observatoire anonymiser » retire ces colonnes et remplace le foyer par un pseudonyme"),
                 );

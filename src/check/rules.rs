@@ -312,9 +312,9 @@ fn resolve_indicator(
     };
     let indicator_index = indicator_index?;
     let list = if context {
-        &schemas.indicators.contexte
+        &schemas.indicators.context
     } else {
-        &schemas.indicators.indicateurs
+        &schemas.indicators.indicators
     };
     let Some(indicator) = schemas.indicator(code.trim(), context).or_else(|| {
         let folded = fold(&code).replace(' ', "_");

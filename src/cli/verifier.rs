@@ -85,23 +85,23 @@ fn summary(feedback: &Feedback, folder: &Path) -> String {
     }
     for ccas in &feedback.ccas {
         if ccas.has_problems() {
-            text.push_str(&format!("  {}/retour.html\n", ccas.dossier));
+            text.push_str(&format!("  {}/retour.html\n", ccas.folder));
         } else {
             text.push_str(&format!(
                 "  {} : aucune correction (rien n'est écrit)\n",
-                ccas.dossier
+                ccas.folder
             ));
         }
-        for file in &ccas.fichiers {
-            match &file.copie {
+        for file in &ccas.files {
+            match &file.copy {
                 Some(copy) => text.push_str(&format!(
                     "    {} → {}/{copy} ({} problème{})\n",
-                    file.fichier,
-                    ccas.dossier,
-                    file.problemes,
-                    if file.problemes > 1 { "s" } else { "" }
+                    file.file,
+                    ccas.folder,
+                    file.problems,
+                    if file.problems > 1 { "s" } else { "" }
                 )),
-                None => text.push_str(&format!("    {} : aucune correction\n", file.fichier)),
+                None => text.push_str(&format!("    {} : aucune correction\n", file.file)),
             }
         }
     }

@@ -502,7 +502,7 @@ fn sum_zones(
     let mut written_zones = Vec::new();
     for zone in zones_to_write {
         let mut totals = BTreeMap::new();
-        for indicator in &schemas.indicators.contexte {
+        for indicator in &schemas.indicators.context {
             for modality in schemas.modalities(indicator) {
                 let formula = formula(&indicator.code, &modality).ok_or_else(|| {
                     ContextError::Internal(format!(
@@ -647,7 +647,7 @@ mod tests {
     #[test]
     fn every_catalogue_modality_has_a_formula() {
         let schemas = crate::schema::schemas().expect("schemas");
-        for indicator in &schemas.indicators.contexte {
+        for indicator in &schemas.indicators.context {
             for modality in schemas.modalities(indicator) {
                 assert!(
                     formula(&indicator.code, &modality).is_some(),

@@ -98,7 +98,7 @@ pub const GRANTED_DECISIONS: [&str; 2] = ["Accordée", "Accordée partiellement"
 pub fn definitions(schemas: &SchemaSet) -> Vec<Definition> {
     let mut list: Vec<Definition> = schemas
         .indicators
-        .indicateurs
+        .indicators
         .iter()
         .map(|indicator| catalogue_definition(schemas, indicator))
         .collect();
@@ -113,15 +113,15 @@ pub fn definitions(schemas: &SchemaSet) -> Vec<Definition> {
 /// modality (when the schema has none) and adds up to the requests or the amount granted.
 fn catalogue_definition(schemas: &SchemaSet, indicator: &Indicator) -> Definition {
     let mut modalities = schemas.modalities(indicator);
-    if indicator.ventilation.is_some() && !modalities.iter().any(|label| label == NOT_GIVEN) {
+    if indicator.breakdown.is_some() && !modalities.iter().any(|label| label == NOT_GIVEN) {
         modalities.push(NOT_GIVEN.to_string());
     }
-    let unit = match indicator.unite.as_str() {
+    let unit = match indicator.unit.as_str() {
         "euros" => Unit::Euros,
         "foyers" => Unit::Households,
         _ => Unit::Requests,
     };
-    let total_code = indicator.ventilation.as_ref().map(|_| {
+    let total_code = indicator.breakdown.as_ref().map(|_| {
         if unit == Unit::Euros {
             "montant_accorde".to_string()
         } else {
@@ -130,7 +130,7 @@ fn catalogue_definition(schemas: &SchemaSet, indicator: &Indicator) -> Definitio
     });
     Definition {
         code: indicator.code.clone(),
-        label: indicator.libelle.clone(),
+        label: indicator.label.clone(),
         unit,
         kind: Kind::Additive,
         modalities,

@@ -52,39 +52,39 @@ pub use crate::output::OutputFile;
 #[derive(Debug, Clone)]
 pub struct FileFeedback {
     /// The file as the user named it.
-    pub fichier: String,
+    pub file: String,
     /// The annotated copy, relative to the CCAS folder (`None`: nothing to correct).
-    pub copie: Option<String>,
+    pub copy: Option<String>,
     /// Errors and warnings of the file.
-    pub problemes: usize,
-    pub lignes_lues: usize,
-    pub lignes_acceptees: usize,
-    pub lignes_rejetees: usize,
+    pub problems: usize,
+    pub rows_read: usize,
+    pub rows_accepted: usize,
+    pub rows_rejected: usize,
     /// The copy is an xlsx rebuilt from an ods, xls or csv file (values only).
-    pub convertie: bool,
+    pub converted: bool,
     /// The file could not be read: its copy holds only the « À corriger » sheet.
-    pub illisible: bool,
+    pub unreadable: bool,
 }
 
 /// Everything sent back to one CCAS.
 #[derive(Debug, Clone)]
 pub struct CcasFeedback {
     /// `44015-blain`, or [`UNKNOWN_CCAS_FOLDER`].
-    pub dossier: String,
+    pub folder: String,
     /// INSEE code and name, when known.
     pub commune: Option<(String, String)>,
     /// The year most of its rows are about.
-    pub annee: Option<i32>,
+    pub year: Option<i32>,
     /// Every file of that CCAS, with or without problems.
-    pub fichiers: Vec<FileFeedback>,
+    pub files: Vec<FileFeedback>,
     /// Errors and warnings by code.
-    pub par_code: BTreeMap<Code, usize>,
+    pub by_code: BTreeMap<Code, usize>,
 }
 
 impl CcasFeedback {
     /// Whether any of its files has something to correct.
     pub fn has_problems(&self) -> bool {
-        self.fichiers.iter().any(|file| file.copie.is_some())
+        self.files.iter().any(|file| file.copy.is_some())
     }
 }
 
@@ -280,15 +280,15 @@ pub fn build(verification: &Verification) -> Result<Feedback, FeedbackError> {
     for (folder, (code, ccas_files)) in by_folder {
         let mut taken = BTreeSet::new();
         let mut feedback = CcasFeedback {
-            dossier: folder.clone(),
+            folder: folder.clone(),
             commune: code.as_deref().and_then(|code| {
                 network
                     .member(code)
                     .map(|member| (member.code.clone(), member.name.clone()))
             }),
-            annee: None,
-            fichiers: Vec::new(),
-            par_code: BTreeMap::new(),
+            year: None,
+            files: Vec::new(),
+            by_code: BTreeMap::new(),
         };
         let mut years = Vec::new();
         for file in ccas_files {
@@ -306,35 +306,35 @@ pub fn build(verification: &Verification) -> Result<Feedback, FeedbackError> {
                 })
                 .collect();
             for problem in &problems {
-                *feedback.par_code.entry(problem.code).or_default() += 1;
+                *feedback.by_code.entry(problem.code).or_default() += 1;
             }
             let sum = |pick: fn(&crate::verify::SheetSummary) -> usize| {
                 file.sheets.iter().map(pick).sum::<usize>()
             };
             let mut entry = FileFeedback {
-                fichier: file.file.clone(),
-                copie: None,
-                problemes: problems.len(),
-                lignes_lues: sum(|sheet| sheet.rows_read),
-                lignes_acceptees: sum(|sheet| sheet.rows_accepted),
-                lignes_rejetees: sum(|sheet| sheet.rows_rejected),
-                convertie: false,
-                illisible: false,
+                file: file.file.clone(),
+                copy: None,
+                problems: problems.len(),
+                rows_read: sum(|sheet| sheet.rows_read),
+                rows_accepted: sum(|sheet| sheet.rows_accepted),
+                rows_rejected: sum(|sheet| sheet.rows_rejected),
+                converted: false,
+                unreadable: false,
             };
             if !problems.is_empty() {
                 let name = copy_name(file, &mut taken);
                 let annotated = copy::annotated_copy(file, &sheets, &problems)?;
-                entry.convertie = annotated.converted;
-                entry.illisible = annotated.unreadable;
+                entry.converted = annotated.converted;
+                entry.unreadable = annotated.unreadable;
                 files.push(OutputFile {
                     path: Path::new(&folder).join(&name),
                     bytes: annotated.bytes,
                 });
-                entry.copie = Some(name);
+                entry.copy = Some(name);
             }
-            feedback.fichiers.push(entry);
+            feedback.files.push(entry);
         }
-        feedback.annee = most_frequent(years);
+        feedback.year = most_frequent(years);
         if feedback.has_problems() {
             files.push(OutputFile {
                 path: Path::new(&folder).join("retour.html"),

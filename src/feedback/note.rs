@@ -46,21 +46,21 @@ pub fn render(feedback: &CcasFeedback, network: &Network) -> Result<String, Feed
         .get_template("retour.html")
         .map_err(|error| FeedbackError::render("le modèle du retour", error))?;
     let files: Vec<FileLine> = feedback
-        .fichiers
+        .files
         .iter()
         .map(|file| FileLine {
-            fichier: file.fichier.clone(),
-            lues: count(file.lignes_lues),
-            acceptees: count(file.lignes_acceptees),
-            rejetees: count(file.lignes_rejetees),
-            problemes: count(file.problemes),
-            copie: file.copie.clone(),
-            illisible: file.illisible,
-            convertie: file.convertie,
+            fichier: file.file.clone(),
+            lues: count(file.rows_read),
+            acceptees: count(file.rows_accepted),
+            rejetees: count(file.rows_rejected),
+            problemes: count(file.problems),
+            copie: file.copy.clone(),
+            illisible: file.unreadable,
+            convertie: file.converted,
         })
         .collect();
     let codes: Vec<CodeLine> = feedback
-        .par_code
+        .by_code
         .iter()
         .map(|(code, number)| CodeLine {
             code: code.to_string(),
@@ -70,21 +70,21 @@ pub fn render(feedback: &CcasFeedback, network: &Network) -> Result<String, Feed
         })
         .collect();
     let total = |pick: fn(&super::FileFeedback) -> usize| {
-        count(feedback.fichiers.iter().map(pick).sum::<usize>())
+        count(feedback.files.iter().map(pick).sum::<usize>())
     };
     template
         .render(context! {
             network_name => network.name,
             commune => feedback.commune.as_ref().map(|(_, name)| name.clone()),
             code => feedback.commune.as_ref().map(|(code, _)| code.clone()),
-            year => feedback.annee,
+            year => feedback.year,
             files => files,
             codes => codes,
-            read => total(|file| file.lignes_lues),
-            accepted => total(|file| file.lignes_acceptees),
-            rejected => total(|file| file.lignes_rejetees),
-            any_converted => feedback.fichiers.iter().any(|file| file.convertie),
-            any_identifying => feedback.par_code.contains_key(&crate::diagnostic::Code::E010),
+            read => total(|file| file.rows_read),
+            accepted => total(|file| file.rows_accepted),
+            rejected => total(|file| file.rows_rejected),
+            any_converted => feedback.files.iter().any(|file| file.converted),
+            any_identifying => feedback.by_code.contains_key(&crate::diagnostic::Code::E010),
         })
         .map_err(|error| FeedbackError::render("la note de retour", error))
 }

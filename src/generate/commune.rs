@@ -298,14 +298,14 @@ fn grid_rows(
 ) -> Vec<Vec<Value>> {
     let field = |name: &str| demandes.field_index(name);
     let mut rows = Vec::new();
-    for indicator in &set.indicators.indicateurs {
+    for indicator in &set.indicators.indicators {
         for modality in set.modalities(indicator) {
             let matching: Vec<&Vec<Value>> = requests
                 .iter()
                 .filter(|request| {
                     match (
-                        &indicator.ventilation,
-                        indicator.ventilation.as_deref().and_then(field),
+                        &indicator.breakdown,
+                        indicator.breakdown.as_deref().and_then(field),
                     ) {
                         (None, _) => true,
                         (Some(_), Some(index)) => {
@@ -335,7 +335,7 @@ fn grid_rows(
                 ),
                 _ => Decimal::from(matching.len()),
             };
-            let value = if indicator.unite == "euros" {
+            let value = if indicator.unit == "euros" {
                 value
             } else {
                 value.normalize()
@@ -344,7 +344,7 @@ fn grid_rows(
                 Value::Commune(commune.code.clone()),
                 Value::Year(year),
                 Value::Text(indicator.code.clone()),
-                Value::Text(if indicator.ventilation.is_none() {
+                Value::Text(if indicator.breakdown.is_none() {
                     TOTAL_MODALITY.to_string()
                 } else {
                     modality

@@ -224,7 +224,7 @@ fn context(set: &SchemaSet, communes: &[ExampleCommune], rng: &mut ChaCha8Rng) -
     for commune in communes {
         let population = commune.municipal_population;
         let households = population * 10 / 24;
-        for indicator in &set.indicators.contexte {
+        for indicator in &set.indicators.context {
             let modalities = set.modalities(indicator);
             let (total, weights): (u64, Vec<u64>) = match indicator.code.as_str() {
                 "population" => (population, vec![1]),

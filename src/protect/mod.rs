@@ -54,22 +54,29 @@ impl Settings {
 /// How one hidden cell is protected, as published in `audit-secret.json`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuditedCell {
-    pub annee: i32,
-    pub code_commune: String,
-    pub indicateur: String,
-    pub modalite: String,
+    #[serde(rename = "annee")]
+    pub year: i32,
+    #[serde(rename = "code_commune")]
+    pub commune: String,
+    #[serde(rename = "indicateur")]
+    pub indicator: String,
+    #[serde(rename = "modalite")]
+    pub modality: String,
     /// « primaire » or « secondaire ».
     pub secret: &'static str,
     /// The attacker's interval width (`None`: no upper bound at all).
-    pub largeur_garantie: Option<i64>,
+    #[serde(rename = "largeur_garantie")]
+    pub guaranteed_width: Option<i64>,
     /// The width the rule requires (0 for a secondary cell: only never exact).
-    pub largeur_requise: i64,
+    #[serde(rename = "largeur_requise")]
+    pub required_width: i64,
     /// Present (true) when `largeur_garantie` is a width proven reachable rather than the
     /// reader's exact width, which is then at least as large (large networks).
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub largeur_minoree: bool,
+    #[serde(rename = "largeur_minoree", skip_serializing_if = "std::ops::Not::not")]
+    pub width_lowered: bool,
     /// Unit of the widths: « demandes », « foyers » or « centimes ».
-    pub unite: &'static str,
+    #[serde(rename = "unite")]
+    pub unit: &'static str,
 }
 
 /// The result of the audit of the mask.
@@ -91,8 +98,8 @@ impl Audit {
     pub fn narrowest_count(&self) -> Option<i64> {
         self.cells
             .iter()
-            .filter(|cell| cell.secret == "primaire" && cell.unite != "centimes")
-            .map(|cell| cell.largeur_garantie.unwrap_or(i64::MAX))
+            .filter(|cell| cell.secret == "primaire" && cell.unit != "centimes")
+            .map(|cell| cell.guaranteed_width.unwrap_or(i64::MAX))
             .min()
     }
 
@@ -591,18 +598,12 @@ pub fn protect(indicators: &Indicators, settings: Settings) -> Result<Secret, at
         record_year(&mut secret, &result?, level);
     }
     secret.audit.cells.sort_by(|left, right| {
-        (
-            left.annee,
-            &left.code_commune,
-            &left.indicateur,
-            &left.modalite,
-        )
-            .cmp(&(
-                right.annee,
-                &right.code_commune,
-                &right.indicateur,
-                &right.modalite,
-            ))
+        (left.year, &left.commune, &left.indicator, &left.modality).cmp(&(
+            right.year,
+            &right.commune,
+            &right.indicator,
+            &right.modality,
+        ))
     });
     hide_derived(&mut secret, indicators, settings);
     Ok(secret)
@@ -669,34 +670,34 @@ fn audited_cell(
     required: i64,
 ) -> AuditedCell {
     AuditedCell {
-        annee: key.year,
-        code_commune: key.commune.clone(),
-        indicateur: key.indicator.clone(),
-        modalite: key.modality.clone(),
+        year: key.year,
+        commune: key.commune.clone(),
+        indicator: key.indicator.clone(),
+        modality: key.modality.clone(),
         secret: if cell.primary {
             "primaire"
         } else {
             "secondaire"
         },
-        largeur_garantie: interval.width(),
-        largeur_requise: required,
-        largeur_minoree: !interval.exact,
-        unite: width_unit(cell.family),
+        guaranteed_width: interval.width(),
+        required_width: required,
+        width_lowered: !interval.exact,
+        unit: width_unit(cell.family),
     }
 }
 
 /// The audit's complaint about a cell whose interval is narrower than required, or
 /// that a reader finds exactly.
 fn audit_failure(cell: &AuditedCell) -> Option<String> {
-    let width = cell.largeur_garantie?;
-    let required = cell.largeur_requise;
+    let width = cell.guaranteed_width?;
+    let required = cell.required_width;
     (width < required || width == 0).then(|| {
         format!(
             "{} {} {} « {} » : intervalle de largeur {} (il en faut {})",
-            cell.annee,
-            cell.code_commune,
-            cell.indicateur,
-            cell.modalite,
+            cell.year,
+            cell.commune,
+            cell.indicator,
+            cell.modality,
             width,
             required.max(1)
         )

@@ -104,12 +104,12 @@ fn expenses_of(sheet: &CheckedSheet) -> Vec<Expense> {
         .filter_map(|record| {
             Some(Expense {
                 date: value(record, date)?.as_date()?,
-                libelle: text(record, libelle).unwrap_or_default(),
-                fournisseur: text(record, fournisseur),
-                montant: value(record, montant)?.as_decimal()?,
-                ligne_action: text(record, ligne_action)?,
-                date_validation_copil: value(record, validation).and_then(Value::as_date),
-                piece: text(record, piece).unwrap_or_default(),
+                label: text(record, libelle).unwrap_or_default(),
+                supplier: text(record, fournisseur),
+                amount: value(record, montant)?.as_decimal()?,
+                action_line: text(record, ligne_action)?,
+                copil_validation_date: value(record, validation).and_then(Value::as_date),
+                supporting_document: text(record, piece).unwrap_or_default(),
                 location: sheet.cell_location(record.row, date.unwrap_or(0)),
                 amount_location: sheet.cell_location(record.row, montant.unwrap_or(0)),
             })
@@ -129,11 +129,11 @@ fn staff_of(sheet: &CheckedSheet) -> Vec<StaffTime> {
         .filter(|record| !record.rejected)
         .filter_map(|record| {
             Some(StaffTime {
-                annee: i32::try_from(value(record, annee)?.as_integer()?).ok()?,
-                ligne_action: text(record, ligne_action)?,
-                fonction: text(record, fonction).unwrap_or_default(),
-                heures: value(record, heures)?.as_decimal()?,
-                cout_horaire: value(record, cout_horaire)?.as_decimal()?,
+                year: i32::try_from(value(record, annee)?.as_integer()?).ok()?,
+                action_line: text(record, ligne_action)?,
+                role: text(record, fonction).unwrap_or_default(),
+                hours: value(record, heures)?.as_decimal()?,
+                hourly_cost: value(record, cout_horaire)?.as_decimal()?,
                 location: sheet.cell_location(record.row, annee.unwrap_or(0)),
             })
         })

@@ -44,13 +44,19 @@ pub const RENEGOTIATION_MONTHS: u32 = 6;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Expense {
     pub date: NaiveDate,
-    pub libelle: String,
-    pub fournisseur: Option<String>,
+    #[serde(rename = "libelle")]
+    pub label: String,
+    #[serde(rename = "fournisseur")]
+    pub supplier: Option<String>,
     /// Euros TTC, to the cent.
-    pub montant: Decimal,
-    pub ligne_action: String,
-    pub date_validation_copil: Option<NaiveDate>,
-    pub piece: String,
+    #[serde(rename = "montant")]
+    pub amount: Decimal,
+    #[serde(rename = "ligne_action")]
+    pub action_line: String,
+    #[serde(rename = "date_validation_copil")]
+    pub copil_validation_date: Option<NaiveDate>,
+    #[serde(rename = "piece")]
+    pub supporting_document: String,
     /// Where the row is (its date cell), for diagnostics.
     #[serde(skip)]
     pub location: Location,
@@ -62,12 +68,17 @@ pub struct Expense {
 /// One row of `temps_personnel`, as accepted by the checker.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StaffTime {
-    pub annee: i32,
-    pub ligne_action: String,
-    pub fonction: String,
-    pub heures: Decimal,
+    #[serde(rename = "annee")]
+    pub year: i32,
+    #[serde(rename = "ligne_action")]
+    pub action_line: String,
+    #[serde(rename = "fonction")]
+    pub role: String,
+    #[serde(rename = "heures")]
+    pub hours: Decimal,
     /// Euros per hour.
-    pub cout_horaire: Decimal,
+    #[serde(rename = "cout_horaire")]
+    pub hourly_cost: Decimal,
     #[serde(skip)]
     pub location: Location,
 }
@@ -115,10 +126,13 @@ pub enum CallDateOrigin {
 /// The population vintage used as the key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct KeySource {
-    pub millesime: i32,
-    pub en_vigueur: NaiveDate,
+    #[serde(rename = "millesime")]
+    pub vintage: i32,
+    #[serde(rename = "en_vigueur")]
+    pub in_force_from: NaiveDate,
     pub source: String,
-    pub cle: PopulationKey,
+    #[serde(rename = "cle")]
+    pub key: PopulationKey,
 }
 
 /// One member's share of one split.
@@ -147,7 +161,8 @@ pub struct ExpenseGroup {
 pub struct ValuedStaffTime {
     pub row: StaffTime,
     /// Hours × hourly cost, rounded to the cent half away from zero.
-    pub valeur: Decimal,
+    #[serde(rename = "valeur")]
+    pub value: Decimal,
 }
 
 /// A staff-time share, with the days of membership behind it.
@@ -185,7 +200,8 @@ pub enum ConventionStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MemberLine {
     pub code: String,
-    pub nom: String,
+    #[serde(rename = "nom")]
+    pub name: String,
     pub population: u64,
     /// Days of membership in the year.
     pub days: u32,
@@ -193,23 +209,29 @@ pub struct MemberLine {
     pub from: NaiveDate,
     pub to: NaiveDate,
     /// Sum of its expense shares.
-    pub depenses: Decimal,
+    #[serde(rename = "depenses")]
+    pub expenses: Decimal,
     /// Its staff-time share.
-    pub personnel: Decimal,
+    #[serde(rename = "personnel")]
+    pub staff: Decimal,
     /// `depenses + personnel`.
     pub total: Decimal,
     /// What the carrier calls from it (0 for the carrier itself).
-    pub a_appeler: Decimal,
+    #[serde(rename = "a_appeler")]
+    pub to_call: Decimal,
     pub is_carrier: bool,
 }
 
 /// Totals over the members.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Totals {
-    pub depenses: Decimal,
-    pub personnel: Decimal,
+    #[serde(rename = "depenses")]
+    pub expenses: Decimal,
+    #[serde(rename = "personnel")]
+    pub staff: Decimal,
     pub total: Decimal,
-    pub a_appeler: Decimal,
+    #[serde(rename = "a_appeler")]
+    pub to_call: Decimal,
 }
 
 /// Everything the statement, the letters and the tables show.
@@ -222,7 +244,8 @@ pub struct Statement {
     pub key: KeySource,
     pub carrier: String,
     pub carrier_name: String,
-    pub appeler_personnel: bool,
+    #[serde(rename = "appeler_personnel")]
+    pub call_staff: bool,
     pub convention: ConventionStatus,
     pub budget: BudgetReport,
     /// Validated expenses of the year, sorted by date then piece.
@@ -245,7 +268,7 @@ impl Statement {
     pub fn called(&self) -> impl Iterator<Item = &MemberLine> {
         self.members
             .iter()
-            .filter(|member| !member.is_carrier && member.a_appeler > Decimal::ZERO)
+            .filter(|member| !member.is_carrier && member.to_call > Decimal::ZERO)
     }
 }
 
@@ -433,21 +456,21 @@ fn expenses_of_year(expenses: &[Expense], year: i32) -> Vec<&Expense> {
     expenses.sort_by(|left, right| {
         (
             left.date,
-            &left.piece,
-            &left.libelle,
-            left.montant,
-            &left.ligne_action,
+            &left.supporting_document,
+            &left.label,
+            left.amount,
+            &left.action_line,
         )
             .cmp(&(
                 right.date,
-                &right.piece,
-                &right.libelle,
-                right.montant,
-                &right.ligne_action,
+                &right.supporting_document,
+                &right.label,
+                right.amount,
+                &right.action_line,
             ))
             .then_with(|| {
-                (&left.fournisseur, left.date_validation_copil)
-                    .cmp(&(&right.fournisseur, right.date_validation_copil))
+                (&left.supplier, left.copil_validation_date)
+                    .cmp(&(&right.supplier, right.copil_validation_date))
             })
     });
     expenses
@@ -455,7 +478,7 @@ fn expenses_of_year(expenses: &[Expense], year: i32) -> Vec<&Expense> {
 
 /// Why an expense is not shared: no validation by the COPIL, or one after the expense.
 fn exclusion_of(expense: &Expense) -> Option<Exclusion> {
-    match expense.date_validation_copil {
+    match expense.copil_validation_date {
         None => Some(Exclusion::NotValidated),
         Some(validation) if validation > expense.date => {
             Some(Exclusion::ValidatedAfter(validation))
@@ -503,7 +526,7 @@ fn sort_out_expenses(
                     format!(
                         "la dépense {} du {} est datée hors de toute adhésion : aucun membre \
                          du réseau ne peut la payer",
-                        expense.piece,
+                        expense.supporting_document,
                         french_date(expense.date)
                     ),
                 )
@@ -512,13 +535,13 @@ fn sort_out_expenses(
             );
             continue;
         }
-        if to_cents(expense.montant).is_none() {
+        if to_cents(expense.amount).is_none() {
             problems.push(Diagnostic::new(
                 Code::E054,
                 expense.amount_location.clone(),
                 format!(
                     "le montant de la dépense {} est hors limites",
-                    expense.piece
+                    expense.supporting_document
                 ),
             ));
             continue;
@@ -538,10 +561,10 @@ fn sort_out_expenses(
 fn valued_staff(staff: &[StaffTime], year: i32) -> Vec<ValuedStaffTime> {
     let mut staff: Vec<ValuedStaffTime> = staff
         .iter()
-        .filter(|row| row.annee == year)
+        .filter(|row| row.year == year)
         .map(|row| ValuedStaffTime {
             row: row.clone(),
-            valeur: money(row.heures * row.cout_horaire),
+            value: money(row.hours * row.hourly_cost),
         })
         .collect();
     let line_rank = |line: &str| {
@@ -552,18 +575,18 @@ fn valued_staff(staff: &[StaffTime], year: i32) -> Vec<ValuedStaffTime> {
     };
     staff.sort_by(|left, right| {
         (
-            line_rank(&left.row.ligne_action),
-            &left.row.ligne_action,
-            &left.row.fonction,
-            left.row.heures,
-            left.row.cout_horaire,
+            line_rank(&left.row.action_line),
+            &left.row.action_line,
+            &left.row.role,
+            left.row.hours,
+            left.row.hourly_cost,
         )
             .cmp(&(
-                line_rank(&right.row.ligne_action),
-                &right.row.ligne_action,
-                &right.row.fonction,
-                right.row.heures,
-                right.row.cout_horaire,
+                line_rank(&right.row.action_line),
+                &right.row.action_line,
+                &right.row.role,
+                right.row.hours,
+                right.row.hourly_cost,
             ))
     });
     staff
@@ -587,7 +610,7 @@ fn expense_groups(
         }
         let total_cents: i64 = indices
             .iter()
-            .filter_map(|&index| to_cents(included[index].montant))
+            .filter_map(|&index| to_cents(included[index].amount))
             .sum();
         let claimants: Vec<Claimant> = members
             .iter()
@@ -626,7 +649,7 @@ fn staff_shares(
 ) -> Result<Vec<StaffShare>, Vec<Diagnostic>> {
     let staff_cents: i64 = staff
         .iter()
-        .map(|row| to_cents(row.valeur).unwrap_or(0))
+        .map(|row| to_cents(row.value).unwrap_or(0))
         .sum();
     let staff_claimants: Vec<(Claimant, u64, u32)> = year_members
         .iter()
@@ -713,15 +736,15 @@ fn member_lines(
         };
         members.push(MemberLine {
             code: member.code.clone(),
-            nom: member.name.clone(),
+            name: member.name.clone(),
             population: populations.get(&member.code).copied().unwrap_or(0),
             days: *days,
             from: member.joined.max(first_day),
             to: member.left.map_or(last_day, |sortie| sortie.min(last_day)),
-            depenses,
-            personnel,
+            expenses: depenses,
+            staff: personnel,
             total: money(depenses + personnel),
-            a_appeler: money(a_appeler),
+            to_call: money(a_appeler),
             is_carrier,
         });
     }
@@ -731,23 +754,23 @@ fn member_lines(
 /// Totals over the members.
 fn totals(members: &[MemberLine]) -> Totals {
     Totals {
-        depenses: sum(members.iter().map(|member| member.depenses)),
-        personnel: sum(members.iter().map(|member| member.personnel)),
+        expenses: sum(members.iter().map(|member| member.expenses)),
+        staff: sum(members.iter().map(|member| member.staff)),
         total: sum(members.iter().map(|member| member.total)),
-        a_appeler: sum(members.iter().map(|member| member.a_appeler)),
+        to_call: sum(members.iter().map(|member| member.to_call)),
     }
 }
 
 /// The validated expenses against the year's budget, if `reseau.toml` gives one.
 fn budget_report(network: &Network, year: i32, included: &[Expense]) -> BudgetReport {
-    let expenses_total = sum(included.iter().map(|expense| expense.montant));
+    let expenses_total = sum(included.iter().map(|expense| expense.amount));
     let budget = network.budget(year);
     BudgetReport {
         budget,
         per_line: per_action_line(
             included,
-            |expense| expense.ligne_action.as_str(),
-            |expense| expense.montant,
+            |expense| expense.action_line.as_str(),
+            |expense| expense.amount,
         ),
         total: expenses_total,
         overrun: budget
@@ -768,10 +791,10 @@ pub fn compute(
     let (call_date, call_date_origin, vintage) =
         call_and_vintage(network, network_text, year, given_call_date)?;
     let key = KeySource {
-        millesime: vintage.vintage,
-        en_vigueur: vintage.in_force_from,
+        vintage: vintage.vintage,
+        in_force_from: vintage.in_force_from,
         source: vintage.source.clone(),
-        cle: network.population_key,
+        key: network.population_key,
     };
     let (Some(first_day), Some(last_day)) = (
         NaiveDate::from_ymd_opt(year, 1, 1),
@@ -807,11 +830,8 @@ pub fn compute(
         network_text,
     )?;
     let staff_shares = staff_shares(&staff, &year_members, &populations, network_text)?;
-    let staff_per_line = per_action_line(
-        &staff,
-        |row| row.row.ligne_action.as_str(),
-        |row| row.valeur,
-    );
+    let staff_per_line =
+        per_action_line(&staff, |row| row.row.action_line.as_str(), |row| row.value);
     let members = member_lines(
         network,
         (first_day, last_day),
@@ -834,14 +854,14 @@ pub fn compute(
         key,
         carrier: network.carrier.clone(),
         carrier_name,
-        appeler_personnel: network.call_staff,
+        call_staff: network.call_staff,
         convention: convention_status(network, call_date),
         budget,
         included: expenses.included,
         group_of,
         excluded: expenses.excluded,
         groups,
-        staff_total: sum(staff.iter().map(|row| row.valeur)),
+        staff_total: sum(staff.iter().map(|row| row.value)),
         staff,
         staff_per_line,
         staff_shares,

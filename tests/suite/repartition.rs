@@ -26,12 +26,12 @@ fn euros(text: &str) -> Decimal {
 fn expense(day: NaiveDate, amount: &str, piece: &str, validation: Option<NaiveDate>) -> Expense {
     Expense {
         date: day,
-        libelle: format!("Dépense {piece}"),
-        fournisseur: Some("Fournisseur".to_string()),
-        montant: euros(amount),
-        ligne_action: "Journée annuelle".to_string(),
-        date_validation_copil: validation,
-        piece: piece.to_string(),
+        label: format!("Dépense {piece}"),
+        supplier: Some("Fournisseur".to_string()),
+        amount: euros(amount),
+        action_line: "Journée annuelle".to_string(),
+        copil_validation_date: validation,
+        supporting_document: piece.to_string(),
         location: Location::file("depenses.xlsx"),
         amount_location: Location::file("depenses.xlsx"),
     }
@@ -39,11 +39,11 @@ fn expense(day: NaiveDate, amount: &str, piece: &str, validation: Option<NaiveDa
 
 fn staff(year: i32, hours: &str, cost: &str) -> StaffTime {
     StaffTime {
-        annee: year,
-        ligne_action: "Observation sociale".to_string(),
-        fonction: "Coordinatrice".to_string(),
-        heures: euros(hours),
-        cout_horaire: euros(cost),
+        year,
+        action_line: "Observation sociale".to_string(),
+        role: "Coordinatrice".to_string(),
+        hours: euros(hours),
+        hourly_cost: euros(cost),
         location: Location::file("temps_personnel.xlsx"),
     }
 }
@@ -66,7 +66,7 @@ fn share_of(statement: &Statement, code: &str) -> (Decimal, Decimal, Decimal) {
         .iter()
         .find(|member| member.code == code)
         .unwrap();
-    (line.depenses, line.personnel, line.a_appeler)
+    (line.expenses, line.staff, line.to_call)
 }
 
 /// The six communes of the convention with the populations of the sample (totale 2021).
@@ -152,7 +152,7 @@ fn six_communes_share_a_budget_of_4000_euros() {
     .unwrap();
     assert_eq!(statement.call_date, date(2024, 11, 15));
     assert_eq!(statement.call_date_origin, CallDateOrigin::Journee);
-    assert_eq!(statement.key.millesime, 2021);
+    assert_eq!(statement.key.vintage, 2021);
     let expected = [
         ("44015", "1791.62", "0.00"),
         ("44023", "538.76", "538.76"),
@@ -166,8 +166,8 @@ fn six_communes_share_a_budget_of_4000_euros() {
         assert_eq!(depenses, euros(share), "{code}");
         assert_eq!(a_appeler, euros(called), "{code}");
     }
-    assert_eq!(statement.totals.depenses, euros("4000.00"));
-    assert_eq!(statement.totals.a_appeler, euros("2208.38"));
+    assert_eq!(statement.totals.expenses, euros("4000.00"));
+    assert_eq!(statement.totals.to_call, euros("2208.38"));
     assert_eq!(statement.budget.overrun, None);
     // The convention ends on 31/12/2025, more than six months after 15/11/2024.
     assert!(matches!(
@@ -219,7 +219,7 @@ valeurs = { "44062" = { municipale = 1000, totale = 1000 }, "44023" = { municipa
     assert_eq!(share_of(&statement, "44062").0, euros("33.33"));
     // The carrier (44023) is not called; the others are called for their share.
     assert_eq!(share_of(&statement, "44023").2, Decimal::ZERO);
-    assert_eq!(statement.totals.a_appeler, euros("66.66"));
+    assert_eq!(statement.totals.to_call, euros("66.66"));
 }
 
 /// Bouvron leaves on 30 September 2023 (2023 has 365 days; 1 January–30 September is 273).
@@ -292,9 +292,9 @@ fn a_member_leaving_on_30_september_pays_up_to_that_date() {
     let half_cent = statement
         .staff
         .iter()
-        .find(|row| row.row.heures == euros("7.5"))
+        .find(|row| row.row.hours == euros("7.5"))
         .unwrap();
-    assert_eq!(half_cent.valeur, euros("182.48"));
+    assert_eq!(half_cent.value, euros("182.48"));
     let bouvron = statement
         .staff_shares
         .iter()
@@ -325,7 +325,12 @@ fn unvalidated_expenses_are_listed_apart_with_their_reason() {
     let excluded: Vec<(&str, Exclusion)> = statement
         .excluded
         .iter()
-        .map(|excluded| (excluded.expense.piece.as_str(), excluded.exclusion))
+        .map(|excluded| {
+            (
+                excluded.expense.supporting_document.as_str(),
+                excluded.exclusion,
+            )
+        })
         .collect();
     assert_eq!(
         excluded,
@@ -397,7 +402,7 @@ fn staff_time_can_be_shown_without_being_called() {
     .unwrap();
     assert_eq!(statement.staff_total, euros("3000.00"));
     assert!(share_of(&statement, "44023").1 > Decimal::ZERO);
-    assert_eq!(statement.totals.a_appeler, Decimal::ZERO);
+    assert_eq!(statement.totals.to_call, Decimal::ZERO);
     assert_eq!(statement.called().count(), 0);
 }
 
@@ -599,7 +604,7 @@ valeurs = {{ "44015" = {{ municipale = {a}, totale = {a} }}, "44023" = {{ munici
             .map(|(index, (cents, day, validated))| {
                 let day = date(2023, 1, 1) + chrono::Days::new(u64::from(*day));
                 Expense {
-                    montant: Decimal::new(*cents, 2),
+                    amount: Decimal::new(*cents, 2),
                     ..expense(day, "0", &format!("F{index}"), validated.then_some(day))
                 }
             })
@@ -607,8 +612,8 @@ valeurs = {{ "44015" = {{ municipale = {a}, totale = {a} }}, "44023" = {{ munici
         let staff_rows: Vec<StaffTime> = hours
             .iter()
             .map(|(hours, cost)| StaffTime {
-                heures: Decimal::new(*hours, 1),
-                cout_horaire: Decimal::new(*cost, 2),
+                hours: Decimal::new(*hours, 1),
+                hourly_cost: Decimal::new(*cost, 2),
                 ..staff(2023, "0", "0")
             })
             .collect();

@@ -167,16 +167,16 @@ fn catalogues_agree_with_the_schemas() {
     let demandes = set.get("demandes").expect("demandes");
     for indicator in set
         .indicators
-        .indicateurs
+        .indicators
         .iter()
-        .chain(&set.indicators.contexte)
+        .chain(&set.indicators.context)
     {
         assert!(
             !set.modalities(indicator).is_empty(),
             "{}: no modality",
             indicator.code
         );
-        if let Some(field) = &indicator.ventilation {
+        if let Some(field) = &indicator.breakdown {
             let field = demandes
                 .fields
                 .iter()

@@ -48,12 +48,12 @@ pub fn csv(statement: &Statement) -> Result<Vec<u8>, RepartitionError> {
         writer
             .write_record([
                 member.code.clone(),
-                member.nom.clone(),
+                member.name.clone(),
                 member.population.to_string(),
-                comma(member.depenses),
-                comma(member.personnel),
+                comma(member.expenses),
+                comma(member.staff),
                 comma(member.total),
-                comma(member.a_appeler),
+                comma(member.to_call),
             ])
             .map_err(render_error)?;
     }
@@ -67,10 +67,10 @@ pub fn csv(statement: &Statement) -> Result<Vec<u8>, RepartitionError> {
             "RESEAU".to_string(),
             statement.network_name.clone(),
             population.to_string(),
-            comma(statement.totals.depenses),
-            comma(statement.totals.personnel),
+            comma(statement.totals.expenses),
+            comma(statement.totals.staff),
             comma(statement.totals.total),
-            comma(statement.totals.a_appeler),
+            comma(statement.totals.to_call),
         ])
         .map_err(render_error)?;
     writer.into_inner().map_err(render_error)

@@ -44,13 +44,13 @@ pub(super) fn common(statement: &Statement) -> Common {
                 statement.year
             ),
         },
-        millesime: statement.key.millesime,
-        en_vigueur: french_long_date(statement.key.en_vigueur),
+        millesime: statement.key.vintage,
+        en_vigueur: french_long_date(statement.key.in_force_from),
         source: statement.key.source.clone(),
-        cle: key_label(statement.key.cle),
+        cle: key_label(statement.key.key),
         porteur: statement.carrier_name.clone(),
         porteur_code: statement.carrier.clone(),
-        appeler_personnel: statement.appeler_personnel,
+        appeler_personnel: statement.call_staff,
         article: ARTICLE,
     }
 }

@@ -46,33 +46,33 @@ pub fn json(statement: &Statement) -> Result<Vec<u8>, RepartitionError> {
     let document = JsonStatement {
         annee: statement.year,
         date_appel: statement.call_date.format("%Y-%m-%d").to_string(),
-        millesime: statement.key.millesime,
-        cle_population: statement.key.cle.label(),
+        millesime: statement.key.vintage,
+        cle_population: statement.key.key.label(),
         lignes: statement
             .members
             .iter()
             .map(|member| JsonLine {
                 code_commune: member.code.clone(),
-                commune: member.nom.clone(),
+                commune: member.name.clone(),
                 population: member.population,
-                depenses: dotted(member.depenses),
-                personnel: dotted(member.personnel),
+                depenses: dotted(member.expenses),
+                personnel: dotted(member.staff),
                 total: dotted(member.total),
-                a_appeler: dotted(member.a_appeler),
+                a_appeler: dotted(member.to_call),
             })
             .collect(),
         totaux: JsonTotals {
-            depenses: dotted(statement.totals.depenses),
-            personnel: dotted(statement.totals.personnel),
+            depenses: dotted(statement.totals.expenses),
+            personnel: dotted(statement.totals.staff),
             total: dotted(statement.totals.total),
-            a_appeler: dotted(statement.totals.a_appeler),
+            a_appeler: dotted(statement.totals.to_call),
         },
         exclues: statement
             .excluded
             .iter()
             .map(|excluded| JsonExcluded {
-                piece: excluded.expense.piece.clone(),
-                montant: dotted(excluded.expense.montant),
+                piece: excluded.expense.supporting_document.clone(),
+                montant: dotted(excluded.expense.amount),
                 motif: excluded.exclusion.reason(),
             })
             .collect(),

@@ -88,12 +88,12 @@ fn letter_view(statement: &Statement, member: &MemberLine) -> LetterView {
     LetterView {
         common: common(statement),
         code: member.code.clone(),
-        nom: member.nom.clone(),
+        nom: member.name.clone(),
         periode: period(member.from, member.to),
         membre_toute_annee: member.days == statement.days_in_year,
         population: integer(member.population),
         groupes: groups,
-        depenses: french_money(member.depenses),
+        depenses: french_money(member.expenses),
         personnel_total: french_money(statement.staff_total),
         personnel_cle: staff_share.map_or_else(String::new, |share| {
             format!(
@@ -104,8 +104,8 @@ fn letter_view(statement: &Statement, member: &MemberLine) -> LetterView {
                 percent(share.share.weight, staff_weight_total)
             )
         }),
-        personnel: french_money(member.personnel),
-        du: french_money(member.a_appeler),
+        personnel: french_money(member.staff),
+        du: french_money(member.to_call),
         reference: format!("RAS-{}-{}", statement.year, member.code),
     }
 }

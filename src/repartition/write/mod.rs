@@ -86,7 +86,7 @@ pub fn slug(name: &str) -> String {
 
 /// The name of the call letter of a member.
 pub fn letter_file_name(member: &MemberLine) -> String {
-    format!("appel-{}-{}.html", member.code, slug(&member.nom))
+    format!("appel-{}-{}.html", member.code, slug(&member.name))
 }
 
 fn member_name<'s>(statement: &'s Statement, code: &'s str) -> &'s str {
@@ -94,7 +94,7 @@ fn member_name<'s>(statement: &'s Statement, code: &'s str) -> &'s str {
         .members
         .iter()
         .find(|member| member.code == code)
-        .map_or(code, |member| member.nom.as_str())
+        .map_or(code, |member| member.name.as_str())
 }
 
 fn cle_total_text(total: u128) -> String {

@@ -126,12 +126,12 @@ struct StatementView {
 fn summary_row(member: &MemberLine) -> SummaryRow {
     SummaryRow {
         code: member.code.clone(),
-        nom: member.nom.clone(),
+        nom: member.name.clone(),
         population: integer(member.population),
-        depenses: french_money(member.depenses),
-        personnel: french_money(member.personnel),
+        depenses: french_money(member.expenses),
+        personnel: french_money(member.staff),
         total: french_money(member.total),
-        a_appeler: french_money(member.a_appeler),
+        a_appeler: french_money(member.to_call),
         porteur: member.is_carrier,
     }
 }
@@ -165,7 +165,7 @@ fn key_rows(statement: &Statement, key_total: u128) -> Vec<KeyRow> {
         .iter()
         .map(|member| KeyRow {
             code: member.code.clone(),
-            nom: member.nom.clone(),
+            nom: member.name.clone(),
             population: integer(member.population),
             part: percent(u128::from(member.population), key_total),
         })
@@ -191,15 +191,15 @@ fn included_rows(statement: &Statement) -> Vec<ExpenseRow> {
         .zip(&statement.group_of)
         .map(|(expense, group)| ExpenseRow {
             date: french_date(expense.date),
-            piece: expense.piece.clone(),
-            libelle: expense.libelle.clone(),
-            fournisseur: expense.fournisseur.clone().unwrap_or_default(),
-            ligne: expense.ligne_action.clone(),
+            piece: expense.supporting_document.clone(),
+            libelle: expense.label.clone(),
+            fournisseur: expense.supplier.clone().unwrap_or_default(),
+            ligne: expense.action_line.clone(),
             copil: expense
-                .date_validation_copil
+                .copil_validation_date
                 .map(french_date)
                 .unwrap_or_default(),
-            montant: french_money(expense.montant),
+            montant: french_money(expense.amount),
             groupe: group + 1,
         })
         .collect()
@@ -212,10 +212,10 @@ fn excluded_rows(statement: &Statement) -> Vec<ExcludedRow> {
         .iter()
         .map(|excluded| ExcludedRow {
             date: french_date(excluded.expense.date),
-            piece: excluded.expense.piece.clone(),
-            libelle: excluded.expense.libelle.clone(),
-            ligne: excluded.expense.ligne_action.clone(),
-            montant: french_money(excluded.expense.montant),
+            piece: excluded.expense.supporting_document.clone(),
+            libelle: excluded.expense.label.clone(),
+            ligne: excluded.expense.action_line.clone(),
+            montant: french_money(excluded.expense.amount),
             motif: excluded.exclusion.reason(),
         })
         .collect()
@@ -265,11 +265,11 @@ fn staff_rows(statement: &Statement) -> Vec<StaffRow> {
         .staff
         .iter()
         .map(|row| StaffRow {
-            ligne: row.row.ligne_action.clone(),
-            fonction: row.row.fonction.clone(),
-            heures: french_fixed(row.row.heures, 2),
-            cout_horaire: french_money(row.row.cout_horaire),
-            valeur: french_money(row.valeur),
+            ligne: row.row.action_line.clone(),
+            fonction: row.row.role.clone(),
+            heures: french_fixed(row.row.hours, 2),
+            cout_horaire: french_money(row.row.hourly_cost),
+            valeur: french_money(row.value),
         })
         .collect()
 }
@@ -319,14 +319,14 @@ fn controls(statement: &Statement) -> Vec<Check> {
         .filter(|member| member.is_carrier)
         .map(|member| member.total)
         .sum();
-    let not_called_staff: Decimal = if statement.appeler_personnel {
+    let not_called_staff: Decimal = if statement.call_staff {
         Decimal::ZERO
     } else {
         statement
             .members
             .iter()
             .filter(|member| !member.is_carrier)
-            .map(|member| member.personnel)
+            .map(|member| member.staff)
             .sum()
     };
     vec![
@@ -346,12 +346,12 @@ fn controls(statement: &Statement) -> Vec<Check> {
             statement.budget.total + statement.staff_total,
         ),
         check(
-            if statement.appeler_personnel {
+            if statement.call_staff {
                 "Total à appeler = total − part du porteur"
             } else {
                 "Total à appeler = total − part du porteur − personnel non appelé"
             },
-            statement.totals.a_appeler,
+            statement.totals.to_call,
             statement.totals.total - carrier_total - not_called_staff,
         ),
     ]
@@ -363,10 +363,10 @@ fn network_row(statement: &Statement, key_total: u128) -> SummaryRow {
         code: "RESEAU".to_string(),
         nom: "Total du réseau".to_string(),
         population: cle_total_text(key_total),
-        depenses: french_money(statement.totals.depenses),
-        personnel: french_money(statement.totals.personnel),
+        depenses: french_money(statement.totals.expenses),
+        personnel: french_money(statement.totals.staff),
         total: french_money(statement.totals.total),
-        a_appeler: french_money(statement.totals.a_appeler),
+        a_appeler: french_money(statement.totals.to_call),
         porteur: false,
     }
 }
@@ -394,7 +394,7 @@ fn statement_view(statement: &Statement) -> StatementView {
             statement
                 .excluded
                 .iter()
-                .map(|excluded| excluded.expense.montant)
+                .map(|excluded| excluded.expense.amount)
                 .sum(),
         ),
         groupes: group_views(statement),

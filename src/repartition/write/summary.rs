@@ -14,8 +14,8 @@ pub fn render_summary(statement: &Statement) -> String {
         "Répartition {} : appel du {} ; clé : {} {} ({})",
         statement.year,
         french_date(statement.call_date),
-        key_label(statement.key.cle),
-        statement.key.millesime,
+        key_label(statement.key.key),
+        statement.key.vintage,
         statement.key.source
     );
     for alert in alerts(statement) {
@@ -33,7 +33,7 @@ pub fn render_summary(statement: &Statement) -> String {
         out,
         "  temps de personnel : {}{}",
         french_money(statement.staff_total),
-        if statement.appeler_personnel {
+        if statement.call_staff {
             ""
         } else {
             " (montré, non appelé)"
@@ -43,13 +43,13 @@ pub fn render_summary(statement: &Statement) -> String {
         let called = if member.is_carrier {
             "porteur, non appelé".to_string()
         } else {
-            format!("à appeler {}", french_money(member.a_appeler))
+            format!("à appeler {}", french_money(member.to_call))
         };
         let _ = writeln!(
             out,
             "  {} {} : total {} ; {called}",
             member.code,
-            member.nom,
+            member.name,
             french_money(member.total)
         );
     }
@@ -57,7 +57,7 @@ pub fn render_summary(statement: &Statement) -> String {
         out,
         "Total : {} ; à appeler : {}",
         french_money(statement.totals.total),
-        french_money(statement.totals.a_appeler)
+        french_money(statement.totals.to_call)
     );
     out
 }

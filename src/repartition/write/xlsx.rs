@@ -121,12 +121,12 @@ fn summary(
     let mut row = 1;
     for member in &statement.members {
         sheet.write_string(row, 0, &member.code)?;
-        sheet.write_string(row, 1, &member.nom)?;
+        sheet.write_string(row, 1, &member.name)?;
         integer_cell(sheet, row, 2, member.population, &formats.integer)?;
-        euro_cell(sheet, row, 3, member.depenses, &formats.euro)?;
-        euro_cell(sheet, row, 4, member.personnel, &formats.euro)?;
+        euro_cell(sheet, row, 3, member.expenses, &formats.euro)?;
+        euro_cell(sheet, row, 4, member.staff, &formats.euro)?;
         euro_cell(sheet, row, 5, member.total, &formats.euro)?;
-        euro_cell(sheet, row, 6, member.a_appeler, &formats.euro)?;
+        euro_cell(sheet, row, 6, member.to_call, &formats.euro)?;
         row += 1;
     }
     let population: u64 = statement
@@ -137,22 +137,10 @@ fn summary(
     sheet.write_string_with_format(row, 0, "RESEAU", &formats.bold)?;
     sheet.write_string_with_format(row, 1, &statement.network_name, &formats.bold)?;
     integer_cell(sheet, row, 2, population, &formats.integer)?;
-    euro_cell(sheet, row, 3, statement.totals.depenses, &formats.bold_euro)?;
-    euro_cell(
-        sheet,
-        row,
-        4,
-        statement.totals.personnel,
-        &formats.bold_euro,
-    )?;
+    euro_cell(sheet, row, 3, statement.totals.expenses, &formats.bold_euro)?;
+    euro_cell(sheet, row, 4, statement.totals.staff, &formats.bold_euro)?;
     euro_cell(sheet, row, 5, statement.totals.total, &formats.bold_euro)?;
-    euro_cell(
-        sheet,
-        row,
-        6,
-        statement.totals.a_appeler,
-        &formats.bold_euro,
-    )?;
+    euro_cell(sheet, row, 6, statement.totals.to_call, &formats.bold_euro)?;
     row += 2;
     sheet.write_string(
         row,
@@ -161,8 +149,8 @@ fn summary(
             "Exercice {} ; appel du {} ; clé : population {} du millésime {} ({})",
             statement.year,
             french_date(statement.call_date),
-            statement.key.cle.label(),
-            statement.key.millesime,
+            statement.key.key.label(),
+            statement.key.vintage,
             statement.key.source
         ),
     )?;
@@ -214,14 +202,14 @@ fn expenses(
     });
     for (row, (expense, status, reason)) in (1..).zip(included.chain(excluded)) {
         date_cell(sheet, row, 0, expense.date, &formats.date)?;
-        sheet.write_string(row, 1, &expense.piece)?;
-        sheet.write_string(row, 2, &expense.libelle)?;
-        sheet.write_string(row, 3, expense.fournisseur.as_deref().unwrap_or(""))?;
-        sheet.write_string(row, 4, &expense.ligne_action)?;
-        if let Some(validation) = expense.date_validation_copil {
+        sheet.write_string(row, 1, &expense.supporting_document)?;
+        sheet.write_string(row, 2, &expense.label)?;
+        sheet.write_string(row, 3, expense.supplier.as_deref().unwrap_or(""))?;
+        sheet.write_string(row, 4, &expense.action_line)?;
+        if let Some(validation) = expense.copil_validation_date {
             date_cell(sheet, row, 5, validation, &formats.date)?;
         }
-        euro_cell(sheet, row, 6, expense.montant, &formats.euro)?;
+        euro_cell(sheet, row, 6, expense.amount, &formats.euro)?;
         sheet.write_string(row, 7, &status)?;
         sheet.write_string(row, 8, &reason)?;
     }
@@ -297,11 +285,11 @@ fn staff(
     sheet.set_column_width(1, 30)?;
     let mut row = 1;
     for valued in &statement.staff {
-        sheet.write_string(row, 0, &valued.row.ligne_action)?;
-        sheet.write_string(row, 1, &valued.row.fonction)?;
-        hours_cell(sheet, row, 2, valued.row.heures)?;
-        euro_cell(sheet, row, 3, valued.row.cout_horaire, &formats.euro)?;
-        euro_cell(sheet, row, 4, valued.valeur, &formats.euro)?;
+        sheet.write_string(row, 0, &valued.row.action_line)?;
+        sheet.write_string(row, 1, &valued.row.role)?;
+        hours_cell(sheet, row, 2, valued.row.hours)?;
+        euro_cell(sheet, row, 3, valued.row.hourly_cost, &formats.euro)?;
+        euro_cell(sheet, row, 4, valued.value, &formats.euro)?;
         row += 1;
     }
     sheet.write_string_with_format(row, 0, "Total", &formats.bold)?;

@@ -86,7 +86,7 @@ fn secret_texts(builder: &mut Builder) {
         .audit
         .cells
         .iter()
-        .filter(|cell| cell.largeur_minoree)
+        .filter(|cell| cell.width_lowered)
         .count();
     if proven > 0 {
         builder.text(format!(
