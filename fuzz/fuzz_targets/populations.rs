@@ -38,8 +38,8 @@ fuzz_target!(|data: &[u8]| {
     let options = ImportOptions {
         insee_file,
         network_file,
-        millesime: 2099,
-        en_vigueur: NaiveDate::from_ymd_opt(2099, 1, 1).expect("date"),
+        vintage: 2099,
+        in_force_from: NaiveDate::from_ymd_opt(2099, 1, 1).expect("date"),
     };
     let _ = import_populations(&options);
 });

@@ -27,8 +27,8 @@ pub fn exec(options: Options) -> u8 {
     let import = ImportOptions {
         insee_file: options.fichier,
         network_file: options.reseau,
-        millesime: options.millesime,
-        en_vigueur: options.en_vigueur,
+        vintage: options.millesime,
+        in_force_from: options.en_vigueur,
     };
     match import_populations(&import) {
         Ok(report) => {
@@ -42,9 +42,9 @@ pub fn exec(options: Options) -> u8 {
                 Some(added) => {
                     println!(
                         "Millésime {} ajouté à {} (en vigueur le {}) :",
-                        import.millesime,
+                        import.vintage,
                         import.network_file.display(),
-                        import.en_vigueur.format("%d/%m/%Y")
+                        import.in_force_from.format("%d/%m/%Y")
                     );
                     for (code, nom, population) in added {
                         println!(

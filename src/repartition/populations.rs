@@ -29,8 +29,8 @@ pub struct ImportOptions {
     pub insee_file: PathBuf,
     /// The `reseau.toml` to complete.
     pub network_file: PathBuf,
-    pub millesime: i32,
-    pub en_vigueur: NaiveDate,
+    pub vintage: i32,
+    pub in_force_from: NaiveDate,
 }
 
 /// What an import did.
@@ -246,10 +246,10 @@ fn import(options: &ImportOptions) -> Result<Added, Stop> {
     let network_shown = options.network_file.to_string_lossy().into_owned();
     let insee_shown = options.insee_file.to_string_lossy().into_owned();
     let (network, text) = read_network(options, &network_shown)?;
-    refuse_existing_vintage(&network, &text, options.millesime, &network_shown)?;
+    refuse_existing_vintage(&network, &text, options.vintage, &network_shown)?;
     let workbook = read_insee_file(options, &insee_shown)?;
     let (sheet, header_position, columns) = insee_table(&workbook.sheets, &insee_shown)?;
-    let needed = members_needed(&network, options.en_vigueur);
+    let needed = members_needed(&network, options.in_force_from);
     let added = member_populations(&needed, sheet, header_position, &columns, &insee_shown)?;
     write_vintage(&text, options, &added, network_shown)?;
     Ok(added)
@@ -460,13 +460,13 @@ fn add_vintage(
         EditProblem(format!("reseau.toml ne peut pas être relu ({error})"))
     })?;
     let date = toml_edit::Date {
-        year: u16::try_from(options.en_vigueur.year())
+        year: u16::try_from(options.in_force_from.year())
             .map_err(|_| EditProblem("année d'entrée en vigueur invalide".to_string()))?,
-        month: u8::try_from(options.en_vigueur.month()).unwrap_or(1),
-        day: u8::try_from(options.en_vigueur.day()).unwrap_or(1),
+        month: u8::try_from(options.in_force_from.month()).unwrap_or(1),
+        day: u8::try_from(options.in_force_from.day()).unwrap_or(1),
     };
     let mut vintage = Table::new();
-    vintage.insert("millesime", value(i64::from(options.millesime)));
+    vintage.insert("millesime", value(i64::from(options.vintage)));
     vintage.insert(
         "en_vigueur",
         value(toml_edit::Datetime {
@@ -477,7 +477,7 @@ fn add_vintage(
     );
     vintage.insert(
         "source",
-        value(format!("Insee, populations légales {}", options.millesime)),
+        value(format!("Insee, populations légales {}", options.vintage)),
     );
     let mut values = Table::new();
     for (code, _, population) in added {

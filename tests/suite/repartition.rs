@@ -661,8 +661,8 @@ mod populations {
         ImportOptions {
             insee_file: insee,
             network_file: network.to_path_buf(),
-            millesime: 2022,
-            en_vigueur: super::date(2025, 1, 1),
+            vintage: 2022,
+            in_force_from: super::date(2025, 1, 1),
         }
     }
 
