@@ -38,15 +38,18 @@ pub struct Meeting {
     /// Élus, professionnels, bénévoles, autres.
     pub participants: [i64; 4],
     pub total: i64,
-    pub ligne_action: String,
-    pub suite: String,
+    #[serde(rename = "ligne_action")]
+    pub action_line: String,
+    #[serde(rename = "suite")]
+    pub follow_up: String,
 }
 
 /// One member's presence at the COPIL.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Attendance {
     pub code: String,
-    pub nom: String,
+    #[serde(rename = "nom")]
+    pub name: String,
     pub present: usize,
     pub never: bool,
 }
@@ -63,18 +66,23 @@ pub struct InstanceTotals {
 /// Expenses and staff time of one action line, in euros as shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LineMoney {
-    pub ligne: String,
-    pub depenses: String,
-    pub personnel: String,
+    #[serde(rename = "ligne")]
+    pub line: String,
+    #[serde(rename = "depenses")]
+    pub expenses: String,
+    #[serde(rename = "personnel")]
+    pub staff: String,
 }
 
 /// The money of the year, from the cost-sharing's statement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Money {
     pub budget: Option<String>,
-    pub depenses: String,
+    #[serde(rename = "depenses")]
+    pub expenses: String,
     pub overrun: Option<String>,
-    pub personnel: String,
+    #[serde(rename = "personnel")]
+    pub staff: String,
     pub lines: Vec<LineMoney>,
     /// Expenses of the year not shared (no COPIL validation, or one after the expense).
     pub not_validated: usize,
@@ -85,10 +93,13 @@ pub struct Money {
 /// A validated expense of the year whose supporting document number is missing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MissingPiece {
-    pub lieu: String,
+    #[serde(rename = "lieu")]
+    pub place: String,
     pub date: String,
-    pub libelle: String,
-    pub montant: String,
+    #[serde(rename = "libelle")]
+    pub label: String,
+    #[serde(rename = "montant")]
+    pub amount: String,
     pub validation: String,
 }
 
@@ -187,8 +198,8 @@ fn meetings_of_year(checker: &Checker<'_>, sheets: &[CheckedSheet], year: i32) -
                 codes,
                 participants,
                 total: participants.iter().sum(),
-                ligne_action: text_of(record, field("ligne_action")),
-                suite: text_of(record, field("suite_donnee")),
+                action_line: text_of(record, field("ligne_action")),
+                follow_up: text_of(record, field("suite_donnee")),
             });
         }
     }
@@ -222,7 +233,7 @@ fn attendance(network: &Network, copil: &[Meeting], year: i32) -> Vec<Attendance
                 .count();
             Attendance {
                 code: member.code.clone(),
-                nom: member.name.clone(),
+                name: member.name.clone(),
                 present,
                 never: present == 0,
             }
@@ -316,15 +327,15 @@ fn money_view(statement: &Statement, rejected_rows: usize) -> Money {
     };
     Money {
         budget: statement.budget.budget.map(french_money),
-        depenses: french_money(statement.budget.total),
+        expenses: french_money(statement.budget.total),
         overrun: statement.budget.overrun.map(french_money),
-        personnel: french_money(statement.staff_total),
+        staff: french_money(statement.staff_total),
         lines: ACTION_LINES
             .iter()
             .map(|line| LineMoney {
-                ligne: (*line).to_string(),
-                depenses: french_money(amount_of(&statement.budget.per_line, line)),
-                personnel: french_money(amount_of(&statement.staff_per_line, line)),
+                line: (*line).to_string(),
+                expenses: french_money(amount_of(&statement.budget.per_line, line)),
+                staff: french_money(amount_of(&statement.staff_per_line, line)),
             })
             .collect(),
         not_validated: statement.excluded.len(),
@@ -355,10 +366,10 @@ fn missing_pieces(sheets: &[CheckedSheet], year: i32) -> Vec<MissingPiece> {
                 continue;
             }
             missing.push(MissingPiece {
-                lieu: sheet.cell_location(record.row, piece).display_path(),
+                place: sheet.cell_location(record.row, piece).display_path(),
                 date: french_date(date),
-                libelle: text_of(record, field("libelle")),
-                montant: value_of(record, field("montant"))
+                label: text_of(record, field("libelle")),
+                amount: value_of(record, field("montant"))
                     .as_decimal()
                     .map(french_money)
                     .unwrap_or_default(),
@@ -550,7 +561,7 @@ pub fn evaluate(folder: &Path, verification: &Verification, year: i32) -> Evalua
     let never_present = attendance
         .iter()
         .filter(|member| member.never)
-        .map(|member| member.nom.clone())
+        .map(|member| member.name.clone())
         .collect();
     let (statement, money_unavailable, money_problems, rejected_rows) =
         money(folder, verification, year);

@@ -67,7 +67,7 @@ fn copil_sheets(workbook: &mut Workbook, evaluation: &Evaluation) -> Result<(), 
                 text(&meeting.communes),
             ];
             row.extend(participants(meeting.participants));
-            row.push(text(&meeting.suite));
+            row.push(text(&meeting.follow_up));
             row
         })
         .collect();
@@ -91,7 +91,7 @@ fn copil_sheets(workbook: &mut Workbook, evaluation: &Evaluation) -> Result<(), 
         .iter()
         .map(|member| {
             vec![
-                text(&member.nom),
+                text(&member.name),
                 text(&member.code),
                 Cell::Count(member.present as i64),
                 text(if member.never {
@@ -147,7 +147,7 @@ fn action_sheets(workbook: &mut Workbook, evaluation: &Evaluation) -> Result<(),
                 text(&meeting.communes),
             ];
             row.extend(participants(meeting.participants));
-            row.extend([text(&meeting.ligne_action), text(&meeting.suite)]);
+            row.extend([text(&meeting.action_line), text(&meeting.follow_up)]);
             row
         })
         .collect();
@@ -217,10 +217,10 @@ fn other_sheets(workbook: &mut Workbook, evaluation: &Evaluation) -> Result<(), 
         .iter()
         .map(|piece| {
             vec![
-                text(&piece.lieu),
+                text(&piece.place),
                 text(&piece.date),
-                text(&piece.libelle),
-                text(&piece.montant),
+                text(&piece.label),
+                text(&piece.amount),
                 text(&piece.validation),
             ]
         })

@@ -24,7 +24,7 @@ pub fn exec(options: Options) -> u8 {
     let import = ContextOptions {
         files: options.fichiers,
         folder: options.dossier,
-        millesime: options.millesime,
+        vintage: options.millesime,
     };
     match import_context(&import) {
         Ok(report) => {
@@ -57,7 +57,7 @@ pub fn exec(options: Options) -> u8 {
                 Some((path, zones)) => {
                     println!(
                         "Contexte du recensement {} écrit dans {} (valeurs arrondies à l'unité après addition des valeurs exactes) :",
-                        import.millesime,
+                        import.vintage,
                         path.display()
                     );
                     for zone in zones {

@@ -114,7 +114,8 @@ pub struct ContextOptions {
     /// The data folder: its `reseau.toml` names the members, and the context is written
     /// in its `contexte/` folder.
     pub folder: PathBuf,
-    pub millesime: i32,
+    /// The census vintage (e.g. 2021).
+    pub vintage: i32,
 }
 
 /// One zone written: a member, the département or France.
@@ -308,7 +309,7 @@ pub fn import_context(options: &ContextOptions) -> Result<ContextReport, Context
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Ok(ContextReport::refused(diagnostics, &census));
     }
-    diagnostics.extend(missing_variables(&census, options.millesime, &files_shown));
+    diagnostics.extend(missing_variables(&census, options.vintage, &files_shown));
     let mut members: Vec<(&str, &str)> = network
         .members
         .iter()
@@ -321,7 +322,7 @@ pub fn import_context(options: &ContextOptions) -> Result<ContextReport, Context
     }
 
     let zones_to_write = zones_to_write(&members, &network, &census);
-    let mut summed = sum_zones(schemas, &census, options.millesime, &zones_to_write)?;
+    let mut summed = sum_zones(schemas, &census, options.vintage, &zones_to_write)?;
     diagnostics.append(&mut summed.diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Ok(ContextReport::refused(diagnostics, &census));
@@ -359,11 +360,12 @@ fn read_census(
     let mut census = Census::default();
     for path in &options.files {
         let shown = path.to_string_lossy().into_owned();
-        source::read_census_file(path, &shown, options.millesime, &mut census, diagnostics)
-            .map_err(|error| ContextError::Read {
+        source::read_census_file(path, &shown, options.vintage, &mut census, diagnostics).map_err(
+            |error| ContextError::Read {
                 path: shown.clone(),
                 cause: crate::output::io_error_in_french(&error).to_string(),
-            })?;
+            },
+        )?;
     }
     Ok(census)
 }
@@ -541,9 +543,9 @@ fn sum_zones(
 /// Writes the workbook in the data folder's `contexte/`, atomically; returns its path.
 fn write_context(options: &ContextOptions, rows: &[ContextRow]) -> Result<PathBuf, ContextError> {
     let folder = options.folder.join("contexte");
-    let path = folder.join(output_name(options.millesime));
+    let path = folder.join(output_name(options.vintage));
     let shown = path.to_string_lossy().into_owned();
-    let bytes = write_workbook(rows, options.millesime)
+    let bytes = write_workbook(rows, options.vintage)
         .map_err(|error| ContextError::Internal(error.to_string()))?;
     std::fs::create_dir_all(&folder)
         .and_then(|()| crate::output::write_atomically(&path, &bytes))

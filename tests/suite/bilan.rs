@@ -125,7 +125,7 @@ fn the_money_figures_are_those_of_repartition() {
         std::fs::read_to_string(root().join("reports/exemple/repartition/repartition.html"))
             .expect("repartition.html");
     let money = evaluation.money.as_ref().expect("money");
-    for amount in [&money.depenses, &money.personnel] {
+    for amount in [&money.expenses, &money.staff] {
         let in_html = amount.replace('\u{a0}', "&nbsp;");
         assert!(
             printed.contains(amount.as_str()) || printed.contains(&in_html),
@@ -148,10 +148,10 @@ fn a_validated_expense_without_its_piece_is_listed() {
     assert_eq!(evaluation.missing_pieces.len(), 1);
     let missing = &evaluation.missing_pieces[0];
     assert_eq!(
-        missing.lieu,
+        missing.place,
         format!("{}/depenses.csv › G2", folder.path().display())
     );
-    assert_eq!(missing.libelle, "Location de salle");
+    assert_eq!(missing.label, "Location de salle");
 }
 
 /// The page's text without tags, one line per block, for a snapshot a reader can review.
