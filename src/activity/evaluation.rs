@@ -106,8 +106,10 @@ pub struct MissingPiece {
 /// The convention in force in the year, and its renegotiation deadline (article 11).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ConventionDates {
-    pub debut: String,
-    pub fin: String,
+    #[serde(rename = "debut")]
+    pub start: String,
+    #[serde(rename = "fin")]
+    pub end: String,
     pub renegotiation: String,
     /// The next period already recorded in `reseau.toml`, if any.
     pub renewal: Option<String>,
@@ -405,8 +407,8 @@ fn convention_dates(network: &Network, year: i32) -> Option<ConventionDates> {
             )
         });
     Some(ConventionDates {
-        debut: french_date(current.start),
-        fin: french_date(current.end),
+        start: french_date(current.start),
+        end: french_date(current.end),
         renegotiation: french_date(deadline),
         urgent: renewal.is_none() && deadline <= end_of_year,
         renewal,
@@ -519,7 +521,7 @@ fn warnings(evaluation: &Evaluation) -> Vec<String> {
     {
         warnings.push(format!(
             "La convention prend fin le {} : elle doit être renégociée au plus tard le {} (article 11).",
-            convention.fin, convention.renegotiation
+            convention.end, convention.renegotiation
         ));
     }
     if let Some(overrun) = evaluation

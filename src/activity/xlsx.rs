@@ -236,8 +236,8 @@ fn other_sheets(workbook: &mut Workbook, evaluation: &Evaluation) -> Result<(), 
         .iter()
         .map(|dates| {
             vec![
-                text(&dates.debut),
-                text(&dates.fin),
+                text(&dates.start),
+                text(&dates.end),
                 text(&dates.renegotiation),
                 text(dates.renewal.clone().unwrap_or_default()),
             ]
