@@ -18,14 +18,18 @@ const TEMPLATE: &str = include_str!("templates/annuaire.html");
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Actor {
     pub structure: String,
-    pub type_structure: String,
+    #[serde(rename = "type_structure")]
+    pub kind: String,
     /// Names of the communes served, in the network's order.
     pub communes: Vec<String>,
     pub themes: Vec<String>,
     pub public: String,
-    pub telephone: String,
-    pub courriel: String,
-    pub horaires: String,
+    #[serde(rename = "telephone")]
+    pub phone: String,
+    #[serde(rename = "courriel")]
+    pub email: String,
+    #[serde(rename = "horaires")]
+    pub opening_hours: String,
     /// What the filters compare: codes of the communes and folded themes.
     pub commune_codes: String,
     pub theme_keys: String,
@@ -70,7 +74,7 @@ pub fn actors(verification: &crate::verify::Verification) -> Vec<Actor> {
                 .collect();
             actors.push(Actor {
                 structure: text(record, "structure"),
-                type_structure: text(record, "type_structure"),
+                kind: text(record, "type_structure"),
                 communes: members.iter().map(|member| member.name.clone()).collect(),
                 commune_codes: members
                     .iter()
@@ -84,9 +88,9 @@ pub fn actors(verification: &crate::verify::Verification) -> Vec<Actor> {
                     .join(" "),
                 themes,
                 public: text(record, "public"),
-                telephone: text(record, "telephone"),
-                courriel: text(record, "courriel"),
-                horaires: text(record, "horaires"),
+                phone: text(record, "telephone"),
+                email: text(record, "courriel"),
+                opening_hours: text(record, "horaires"),
             });
         }
     }
@@ -185,13 +189,13 @@ pub fn render_csv(actors: &[Actor]) -> Result<Vec<u8>, ActivityError> {
         writer
             .write_record([
                 actor.structure.as_str(),
-                actor.type_structure.as_str(),
+                actor.kind.as_str(),
                 &actor.communes.join(", "),
                 &actor.themes.join(", "),
                 &actor.public,
-                &actor.telephone,
-                &actor.courriel,
-                &actor.horaires,
+                &actor.phone,
+                &actor.email,
+                &actor.opening_hours,
             ])
             .map_err(failed)?;
     }

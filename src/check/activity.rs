@@ -113,11 +113,7 @@ pub(super) fn check_actor_row(
                     sheet,
                     record.row,
                     index,
-                    &address,
-                    format!(
-                        "« {} » ressemble à l'adresse d'une personne nommée",
-                        address.trim()
-                    ),
+                    "l'adresse ressemble à celle d'une personne nommée (prénom.nom@…)",
                 ));
                 record.rejected = true;
             }
@@ -188,24 +184,20 @@ fn check_no_personal_contact(
     let Some(text) = value(record, Some(index)).as_text().map(str::to_string) else {
         return;
     };
-    let message = if let Some(number) = mobile_number(&text) {
-        format!("{number} est un numéro de portable")
+    // The contact found is never repeated, in the message or as the value read: like a
+    // name or a birth date, it must not travel further than the CCAS's own file.
+    let message = if mobile_number(&text).is_some() {
+        "la cellule contient un numéro de portable"
     } else if sheet.schema.name == "activite" && text.contains('@') {
-        "le texte contient une adresse électronique".to_string()
+        "le texte contient une adresse électronique"
     } else {
         return;
     };
-    diagnostics.push(personal_contact(sheet, record.row, index, &text, message));
+    diagnostics.push(personal_contact(sheet, record.row, index, message));
     record.rejected = true;
 }
 
-fn personal_contact(
-    sheet: &CheckedSheet,
-    row: u32,
-    index: usize,
-    shown: &str,
-    message: String,
-) -> Diagnostic {
+fn personal_contact(sheet: &CheckedSheet, row: u32, index: usize, message: &str) -> Diagnostic {
     let hint = if sheet.schema.name == "acteurs" {
         "donnez le standard ou l'accueil de la structure (numéro fixe) et le courriel du service (accueil@…, contact@…), jamais le portable ni l'adresse d'une personne"
     } else {
@@ -216,7 +208,6 @@ fn personal_contact(
         sheet.cell_location(row, index),
         format!("{message} : les coordonnées personnelles ne sont pas acceptées"),
     )
-    .value(shown.to_string())
     .hint(hint)
 }
 

@@ -406,7 +406,19 @@ fn bad_activity_and_directory_rows_are_located() {
     assert!(message("E024").contains(&"« Savenay » n'est pas une commune du réseau".to_string()));
     assert!(message("E061")
         .iter()
-        .any(|text| text.starts_with("07 81 22 33 44 est un numéro de portable")));
+        .any(|text| text.starts_with("la cellule contient un numéro de portable")));
+    // The personal contact is never repeated: not in the message, not as the value read.
+    for diagnostic in verification
+        .diagnostics
+        .iter()
+        .filter(|diagnostic| diagnostic.code.as_str() == "E061")
+    {
+        assert_eq!(diagnostic.value, None, "{diagnostic:?}");
+        assert!(
+            !format!("{diagnostic:?}").contains("81 22 33 44"),
+            "{diagnostic:?}"
+        );
+    }
     // Only the good rows are counted: one COPIL, and the third actor alone in the directory.
     let evaluation = evaluate(folder.path(), &verification, 2024);
     assert_eq!(evaluation.copil.len(), 1);
