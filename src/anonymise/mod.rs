@@ -15,6 +15,7 @@ use crate::check::cells;
 use crate::check::Value;
 use crate::diagnostic::{cell_name, Code, Diagnostic, Location};
 use crate::fold::fold;
+use crate::read::header::{find_header, header_text, is_total_row, HeaderScore};
 use crate::read::{read_file, RawCell, RawRow, RawSheet, SourceFormat};
 use crate::schema::{FieldType, Schema, SchemaSet};
 use crate::sheet::writers::{write_sheets, DateStyle, HeadedSheet, TableFormat, TableStyle};
@@ -22,10 +23,6 @@ use chrono::{Datelike, NaiveDate};
 use key::SecretKey;
 use pseudonym::{file_identity, household_pseudonym, person_identity};
 use std::path::{Path, PathBuf};
-
-use crate::read::HEADER_SEARCH_ROWS;
-/// At least this many recognised headers make a header row.
-const MIN_MATCHED_HEADERS: usize = 3;
 
 /// Why the anonymisation could not be done at all (exit code 2).
 #[derive(Debug, thiserror::Error)]
@@ -145,43 +142,6 @@ struct Columns {
     removed: Vec<RemovedColumn>,
 }
 
-fn header_text(cell: &RawCell) -> Option<String> {
-    match cell {
-        RawCell::Text(text) if !text.trim().is_empty() => Some(text.trim().to_string()),
-        RawCell::Number(number) => Some(crate::french::number_as_text(*number)),
-        _ => None,
-    }
-}
-
-/// The header row and the schema it follows: the row where schema fields and identifying
-/// headers together are most numerous.
-fn find_header<'s>(schemas: &'s SchemaSet, sheet: &RawSheet) -> Option<(usize, &'s Schema)> {
-    let mut best: Option<(usize, usize, &Schema)> = None;
-    for (position, row) in sheet.rows.iter().enumerate().take(HEADER_SEARCH_ROWS) {
-        let headers: Vec<String> = row.cells.iter().filter_map(header_text).collect();
-        let identifying = headers
-            .iter()
-            .filter(|header| schemas.identifying_category(header).is_some())
-            .count();
-        for schema in &schemas.schemas {
-            let mut matched: Vec<usize> = headers
-                .iter()
-                .filter_map(|header| schema.match_header(header))
-                .collect();
-            matched.sort_unstable();
-            matched.dedup();
-            let score = matched.len() + identifying;
-            if !matched.is_empty()
-                && score >= MIN_MATCHED_HEADERS
-                && best.is_none_or(|(best_score, _, _)| score > best_score)
-            {
-                best = Some((score, position, schema));
-            }
-        }
-    }
-    best.map(|(_, position, schema)| (position, schema))
-}
-
 fn classify_columns(schemas: &SchemaSet, schema: &Schema, header_row: &RawRow) -> Columns {
     let mut columns = Columns {
         fields: vec![None; schema.fields.len()],
@@ -262,13 +222,6 @@ fn age_on(birth: NaiveDate, day: NaiveDate) -> Option<i64> {
         age -= 1;
     }
     (age >= 0).then_some(age)
-}
-
-fn is_total_row(row: &RawRow) -> bool {
-    row.cells
-        .iter()
-        .find(|cell| !cell.is_empty())
-        .is_some_and(|cell| matches!(cell, RawCell::Text(text) if fold(text).starts_with("total")))
 }
 
 /// A raw cell as a value to write again, as close as possible to what was there.
@@ -594,7 +547,7 @@ pub fn anonymise_file(
     let mut outputs = Vec::new();
     let mut skipped_sheets = Vec::new();
     for sheet in &workbook.sheets {
-        match find_header(schemas, sheet) {
+        match find_header(schemas, sheet, HeaderScore::FieldsAndIdentifying) {
             Some((position, schema)) => {
                 let (report, output) = anonymise_sheet(
                     schemas,

@@ -5,20 +5,9 @@
 use super::parse::nearest;
 use super::{Checker, Column};
 use crate::diagnostic::{cell_name, Code, Diagnostic, Location};
-use crate::read::{RawCell, RawRow, RawSheet, HEADER_SEARCH_ROWS};
+use crate::read::header::{find_header, header_text, HeaderScore};
+use crate::read::{RawRow, RawSheet};
 use crate::schema::Schema;
-
-/// At least this many columns must be recognised for a row to be taken as the header.
-const MIN_MATCHED_HEADERS: usize = 3;
-
-/// The text of a header cell, trimmed; `None` for a cell without one.
-pub(super) fn header_text(cell: &RawCell) -> Option<String> {
-    match cell {
-        RawCell::Text(text) if !text.trim().is_empty() => Some(text.trim().to_string()),
-        RawCell::Number(number) => Some(crate::french::number_as_text(*number)),
-        _ => None,
-    }
-}
 
 /// A column of ages, read into the age bands of one field of the schema.
 pub(super) struct AgeColumn {
@@ -39,30 +28,9 @@ pub(super) struct BoundColumns {
 
 impl Checker<'_> {
     /// Finds the header row and its schema: the row, among the first ones, where most
-    /// headers match one schema's fields.
+    /// headers match one schema's fields ([`crate::read::header::find_header`]).
     pub(super) fn find_header(&self, sheet: &RawSheet) -> Option<(usize, &'static Schema)> {
-        let mut best: Option<(usize, usize, &'static Schema)> = None;
-        for (position, row) in sheet.rows.iter().enumerate().take(HEADER_SEARCH_ROWS) {
-            let headers: Vec<String> = row.cells.iter().filter_map(header_text).collect();
-            if headers.len() < MIN_MATCHED_HEADERS {
-                continue;
-            }
-            for schema in &self.schemas.schemas {
-                let mut matched: Vec<usize> = headers
-                    .iter()
-                    .filter_map(|header| schema.match_header(header))
-                    .collect();
-                matched.sort_unstable();
-                matched.dedup();
-                let score = matched.len();
-                if score >= MIN_MATCHED_HEADERS
-                    && best.is_none_or(|(best_score, _, _)| score > best_score)
-                {
-                    best = Some((score, position, schema));
-                }
-            }
-        }
-        best.map(|(_, position, schema)| (position, schema))
+        find_header(self.schemas, sheet, HeaderScore::SchemaFields)
     }
 
     /// Binds each header of the row to a field of the schema, left to right; a column

@@ -5,21 +5,8 @@
 use super::CheckedSheet;
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::fold::fold;
+use crate::read::header::is_total_row;
 use crate::read::{RawCell, RawRow, RawSheet};
-
-/// A total or subtotal row: its first filled cell starts with « Total » or « Sous-total ».
-/// Such a row is never a request, wherever it stands.
-fn is_total_row(row: &RawRow) -> bool {
-    row.cells
-        .iter()
-        .find(|cell| !cell.is_empty())
-        .is_some_and(|cell| {
-            matches!(cell, RawCell::Text(text) if {
-                let folded = fold(text);
-                folded.starts_with("total") || folded.starts_with("sous total")
-            })
-        })
-}
 
 /// A note under the table (« Source : … », « Note : … », « * … »): one filled cell of text.
 fn is_footnote_row(row: &RawRow) -> bool {
@@ -148,15 +135,6 @@ mod tests {
                 })
                 .collect(),
         }
-    }
-
-    #[test]
-    fn a_total_row_starts_with_total_or_subtotal_at_its_first_filled_cell() {
-        assert!(is_total_row(&row(&["", "Total", "12"])));
-        assert!(is_total_row(&row(&["Sous-total Blain", "3"])));
-        assert!(is_total_row(&row(&["TOTAL GÉNÉRAL"])));
-        assert!(!is_total_row(&row(&["Blain", "Total"])));
-        assert!(!is_total_row(&row(&["", ""])));
     }
 
     #[test]

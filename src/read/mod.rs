@@ -12,6 +12,7 @@
 )]
 
 mod csv_text;
+pub mod header;
 mod workbook;
 
 use crate::diagnostic::{Code, Diagnostic, Location};
