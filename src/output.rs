@@ -477,8 +477,8 @@ pub fn xlsx_properties(
     created: chrono::NaiveDate,
 ) -> Result<rust_xlsxwriter::DocProperties, rust_xlsxwriter::XlsxError> {
     use chrono::Datelike;
-    // rust_xlsxwriter takes years from 1900 to 9999; a date outside them cannot come from
-    // a user (it is checked before), so the fixed day stands in for it.
+    // The dates given are fixed days or a report's checked date; rust_xlsxwriter refuses a
+    // year outside 1900–9999 with an error, which the caller reports.
     let date = rust_xlsxwriter::ExcelDateTime::from_ymd(
         u16::try_from(created.year()).unwrap_or(2000),
         u8::try_from(created.month()).unwrap_or(1),
