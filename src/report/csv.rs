@@ -6,9 +6,7 @@
 
 use super::{Context, ReportError};
 use crate::count::{Key, NETWORK};
-
-/// The byte-order mark that tells Excel the file is UTF-8.
-const BYTE_ORDER_MARK: &[u8] = b"\xEF\xBB\xBF";
+use crate::sheet::writers::excel_csv_writer;
 
 /// The columns of every edition; the internal one adds `diffusion` (its banner).
 const HEADERS: [&str; 7] = [
@@ -23,15 +21,6 @@ const HEADERS: [&str; 7] = [
 
 fn render_error(cause: impl std::fmt::Display) -> ReportError {
     ReportError::render("indicateurs.csv", cause)
-}
-
-/// A writer with the file's conventions, the byte-order mark already written.
-fn writer() -> ::csv::Writer<Vec<u8>> {
-    ::csv::WriterBuilder::new()
-        .delimiter(b';')
-        .terminator(::csv::Terminator::CRLF)
-        .quote_style(::csv::QuoteStyle::Necessary)
-        .from_writer(BYTE_ORDER_MARK.to_vec())
 }
 
 /// The line of one figure: its value with a decimal comma, or empty when the secret hides
@@ -64,7 +53,7 @@ fn record(context: &Context, key: &Key, value: rust_decimal::Decimal) -> Vec<Str
 /// The CSV file's bytes: by year, then commune (the network last), indicator and modality
 /// in the catalogue's order.
 pub fn render(context: &Context) -> Result<Vec<u8>, ReportError> {
-    let mut writer = writer();
+    let mut writer = excel_csv_writer();
     let mut headers = HEADERS.to_vec();
     if context.options.internal {
         headers.push("diffusion");
@@ -92,10 +81,11 @@ pub fn render(context: &Context) -> Result<Vec<u8>, ReportError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sheet::writers::BYTE_ORDER_MARK;
 
     #[test]
     fn a_field_with_a_separator_a_quote_or_a_line_break_is_quoted() {
-        let mut writer = writer();
+        let mut writer = excel_csv_writer();
         writer
             .write_record([
                 "Saint-Jean; Bourg",
@@ -114,7 +104,7 @@ mod tests {
 
     #[test]
     fn an_empty_field_among_others_is_left_empty() {
-        let mut writer = writer();
+        let mut writer = excel_csv_writer();
         writer.write_record(["2024", "", "1"]).unwrap();
         let bytes = writer.into_inner().unwrap();
         assert_eq!(&bytes[BYTE_ORDER_MARK.len()..], b"2024;;1\r\n");

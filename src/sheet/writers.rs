@@ -360,6 +360,20 @@ fn write_ods(sheets: &[HeadedSheet<'_>], style: &TableStyle) -> Result<Vec<u8>, 
     Ok(cursor.into_inner())
 }
 
+/// The byte-order mark that makes Excel read a CSV file as UTF-8.
+pub const BYTE_ORDER_MARK: &[u8] = b"\xEF\xBB\xBF";
+
+/// A CSV writer for the files people open in Excel: `;` between fields (the decimal comma
+/// is French), CRLF line ends, quotes only where a field needs them, and the byte-order
+/// mark already written. The report's `indicateurs.csv` and `repartition.csv` use it.
+pub fn excel_csv_writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .delimiter(b';')
+        .terminator(csv::Terminator::CRLF)
+        .quote_style(csv::QuoteStyle::Necessary)
+        .from_writer(BYTE_ORDER_MARK.to_vec())
+}
+
 fn write_csv(table: &HeadedSheet<'_>, style: &TableStyle) -> Result<Vec<u8>, WriteError> {
     let mut writer = csv::WriterBuilder::new()
         .delimiter(b';')

@@ -4,10 +4,8 @@
 //! break, which is what French Excel expects.
 
 use crate::repartition::{RepartitionError, Statement};
+use crate::sheet::writers::excel_csv_writer;
 use rust_decimal::Decimal;
-
-/// The byte-order mark that tells Excel the file is UTF-8.
-const BYTE_ORDER_MARK: &[u8] = b"\xEF\xBB\xBF";
 
 const HEADERS: [&str; 7] = [
     "code_commune",
@@ -31,18 +29,9 @@ fn render_error(cause: impl ToString) -> RepartitionError {
     }
 }
 
-/// A writer with the file's conventions, the byte-order mark already written.
-fn writer() -> ::csv::Writer<Vec<u8>> {
-    ::csv::WriterBuilder::new()
-        .delimiter(b';')
-        .terminator(::csv::Terminator::CRLF)
-        .quote_style(::csv::QuoteStyle::Necessary)
-        .from_writer(BYTE_ORDER_MARK.to_vec())
-}
-
 /// `repartition.csv`: one line per member then the network's line (`RESEAU`).
 pub fn csv(statement: &Statement) -> Result<Vec<u8>, RepartitionError> {
-    let mut writer = writer();
+    let mut writer = excel_csv_writer();
     writer.write_record(HEADERS).map_err(render_error)?;
     for member in &statement.members {
         writer
@@ -82,7 +71,7 @@ mod tests {
 
     #[test]
     fn fields_are_quoted_only_when_they_hold_a_separator_a_quote_or_a_line_break() {
-        let mut writer = writer();
+        let mut writer = excel_csv_writer();
         writer
             .write_record(["44015", "Blain; centre", "Le \"Gâvre\"", "a\nb", "c\rd", ""])
             .unwrap();
