@@ -3,7 +3,6 @@
 use clap::Args;
 use observatoire::activity::directory::run_directory;
 use observatoire::french::french_count;
-use observatoire::present;
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
@@ -30,12 +29,7 @@ pub fn exec(options: Options) -> u8 {
         &options.sortie,
     ) {
         Ok((actors, written)) => {
-            for diagnostic in &written.diagnostics {
-                print!(
-                    "{}",
-                    present::text::diagnostic(diagnostic, super::use_colour())
-                );
-            }
+            super::print_diagnostics(&written.diagnostics);
             println!(
                 "Annuaire : {}.",
                 french_count(actors.len(), "structure", "structures")

@@ -3,7 +3,6 @@
 use clap::Args;
 use observatoire::activity::run_bilan;
 use observatoire::french::french_count;
-use observatoire::present;
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
@@ -34,12 +33,7 @@ pub fn exec(options: Options) -> u8 {
         &options.sortie,
     ) {
         Ok((evaluation, written)) => {
-            for diagnostic in &written.diagnostics {
-                print!(
-                    "{}",
-                    present::text::diagnostic(diagnostic, super::use_colour())
-                );
-            }
+            super::print_diagnostics(&written.diagnostics);
             println!(
                 "Bilan {} : {} du COPIL (minimum {}), {}.",
                 evaluation.year,

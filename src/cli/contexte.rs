@@ -3,7 +3,6 @@
 use clap::Args;
 use observatoire::context::{import_context, ContextOptions};
 use observatoire::french::french_integer;
-use observatoire::present;
 use rust_decimal::prelude::ToPrimitive;
 use std::path::PathBuf;
 
@@ -28,12 +27,7 @@ pub fn exec(options: Options) -> u8 {
     };
     match import_context(&import) {
         Ok(report) => {
-            for diagnostic in &report.diagnostics {
-                print!(
-                    "{}",
-                    present::text::diagnostic(diagnostic, super::use_colour())
-                );
-            }
+            super::print_diagnostics(&report.diagnostics);
             let count = |value: usize| french_integer(i64::try_from(value).unwrap_or(i64::MAX));
             println!(
                 "{} lignes de communes lues dans les fichiers de l'Insee{}.",

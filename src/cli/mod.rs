@@ -72,6 +72,16 @@ pub fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {
         .map_err(|_| "date attendue sous la forme AAAA-MM-JJ, par exemple 2024-11-15".to_string())
 }
 
+/// Prints each diagnostic as French text, in colour on a terminal (see [`use_colour`]).
+pub fn print_diagnostics(diagnostics: &[observatoire::diagnostic::Diagnostic]) {
+    for diagnostic in diagnostics {
+        print!(
+            "{}",
+            observatoire::present::text::diagnostic(diagnostic, use_colour())
+        );
+    }
+}
+
 /// Whether to colour the terminal output: only on a terminal, never with `NO_COLOR`.
 pub fn use_colour() -> bool {
     use std::io::IsTerminal;

@@ -3,7 +3,6 @@
 use chrono::NaiveDate;
 use clap::Args;
 use observatoire::french::french_integer;
-use observatoire::present;
 use observatoire::repartition::populations::{import_populations, ImportOptions};
 use std::path::PathBuf;
 
@@ -32,12 +31,7 @@ pub fn exec(options: Options) -> u8 {
     };
     match import_populations(&import) {
         Ok(report) => {
-            for diagnostic in &report.diagnostics {
-                print!(
-                    "{}",
-                    present::text::diagnostic(diagnostic, super::use_colour())
-                );
-            }
+            super::print_diagnostics(&report.diagnostics);
             match &report.added {
                 Some(added) => {
                     println!(

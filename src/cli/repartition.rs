@@ -2,7 +2,6 @@
 
 use chrono::NaiveDate;
 use clap::Args;
-use observatoire::present;
 use observatoire::repartition::{run, write::render_summary, RepartitionOptions};
 use std::path::PathBuf;
 
@@ -39,12 +38,7 @@ pub fn exec(options: Options) -> u8 {
     };
     match run(&repartition_options) {
         Ok(report) => {
-            for diagnostic in &report.diagnostics {
-                print!(
-                    "{}",
-                    present::text::diagnostic(diagnostic, super::use_colour())
-                );
-            }
+            super::print_diagnostics(&report.diagnostics);
             match &report.statement {
                 Some(statement) => {
                     print!("{}", render_summary(statement));
