@@ -27,7 +27,7 @@ pub const THOUSANDS_SEPARATOR: char = '\u{a0}';
 fn group_thousands(digits: &str) -> String {
     let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
     for (position, character) in digits.chars().enumerate() {
-        if position > 0 && (digits.len() - position) % 3 == 0 {
+        if position > 0 && (digits.len() - position).is_multiple_of(3) {
             grouped.push(THOUSANDS_SEPARATOR);
         }
         grouped.push(character);
@@ -125,6 +125,131 @@ pub fn french_money(value: Decimal) -> String {
     )
 }
 
+const UNITS: [&str; 17] = [
+    "zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze",
+    "douze", "treize", "quatorze", "quinze", "seize",
+];
+const TENS: [&str; 7] = [
+    "vingt",
+    "trente",
+    "quarante",
+    "cinquante",
+    "soixante",
+    "soixante",
+    "quatre-vingt",
+];
+
+/// 0 to 99 in words (traditional spelling: « vingt et un », « soixante et onze »,
+/// « quatre-vingt-onze », and « quatre-vingts » unless `mille` follows).
+fn below_hundred(number: u64, before_mille: bool) -> String {
+    match number {
+        0..=16 => UNITS[number as usize].to_string(),
+        17..=19 => format!("dix-{}", UNITS[(number - 10) as usize]),
+        _ => {
+            let tens = number / 10;
+            // 70-79 and 90-99 count on from sixty and eighty.
+            let (stem, rest) = match tens {
+                7 => (TENS[4], number - 60),
+                9 => (TENS[6], number - 80),
+                _ => (TENS[(tens - 2) as usize], number % 10),
+            };
+            match (rest, tens) {
+                (0, 8) if !before_mille => "quatre-vingts".to_string(),
+                (0, _) => stem.to_string(),
+                (1, 2..=7) => format!("{stem} et un"),
+                (11, 7) => format!("{stem} et onze"),
+                _ => format!("{stem}-{}", below_hundred(rest, false)),
+            }
+        }
+    }
+}
+
+/// 0 to 999 in words; `last` when nothing follows (« deux cents » but « deux cent mille »).
+fn below_thousand(number: u64, last: bool) -> String {
+    let hundreds = number / 100;
+    let rest = number % 100;
+    let head = match hundreds {
+        0 => String::new(),
+        1 => "cent".to_string(),
+        _ if rest == 0 && last => format!("{} cents", UNITS[hundreds as usize]),
+        _ => format!("{} cent", UNITS[hundreds as usize]),
+    };
+    match (head.is_empty(), rest) {
+        (true, _) => below_hundred(rest, !last),
+        (false, 0) => head,
+        (false, _) => format!("{head} {}", below_hundred(rest, !last)),
+    }
+}
+
+/// A whole number in words: `1 234` → « mille deux cent trente-quatre ».
+pub fn integer_in_words(number: u64) -> String {
+    if number == 0 {
+        return UNITS[0].to_string();
+    }
+    let scales = [
+        (1_000_000_000_000, "billion", "billions"),
+        (1_000_000_000, "milliard", "milliards"),
+        (1_000_000, "million", "millions"),
+    ];
+    let mut words = Vec::new();
+    let mut rest = number;
+    for (scale, singular, plural) in scales {
+        let count = rest / scale;
+        rest %= scale;
+        if count > 0 {
+            let noun = if count > 1 { plural } else { singular };
+            words.push(format!("{} {noun}", integer_in_words(count)));
+        }
+    }
+    let thousands = rest / 1000;
+    rest %= 1000;
+    match thousands {
+        0 => {}
+        1 => words.push("mille".to_string()),
+        _ => words.push(format!("{} mille", below_thousand(thousands, false))),
+    }
+    if rest > 0 {
+        words.push(below_thousand(rest, true));
+    }
+    words.join(" ")
+}
+
+/// A euro amount in words, for a call letter: `1234.5` → « mille deux cent trente-quatre
+/// euros et cinquante centimes ». The amount is rounded to the cent first.
+pub fn euros_in_words(amount: Decimal) -> String {
+    let cents_total = (money(amount.abs()) * Decimal::ONE_HUNDRED)
+        .trunc()
+        .to_string()
+        .parse::<u64>()
+        .unwrap_or(0);
+    let euros = cents_total / 100;
+    let cents = cents_total % 100;
+    let sign = if amount.is_sign_negative() && cents_total > 0 {
+        "moins "
+    } else {
+        ""
+    };
+    // « un million d'euros », « deux millions d'euros », but « mille euros ».
+    let euros_words = integer_in_words(euros);
+    let unit = match euros {
+        0 | 1 => " euro",
+        _ if euros_words.ends_with("illion")
+            || euros_words.ends_with("illions")
+            || euros_words.ends_with("illiard")
+            || euros_words.ends_with("illiards") =>
+        {
+            " d'euros"
+        }
+        _ => " euros",
+    };
+    let euros_part = format!("{sign}{euros_words}{unit}");
+    match cents {
+        0 => euros_part,
+        1 => format!("{euros_part} et un centime"),
+        _ => format!("{euros_part} et {} centimes", below_hundred(cents, false)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,6 +277,55 @@ mod tests {
         assert_eq!(
             french_money(Decimal::from_str("-0.5").unwrap()),
             "-0,50\u{a0}€"
+        );
+    }
+    #[test]
+    fn whole_numbers_in_words_follow_the_traditional_spelling() {
+        for (number, words) in [
+            (0, "zéro"),
+            (1, "un"),
+            (16, "seize"),
+            (17, "dix-sept"),
+            (21, "vingt et un"),
+            (22, "vingt-deux"),
+            (71, "soixante et onze"),
+            (72, "soixante-douze"),
+            (80, "quatre-vingts"),
+            (81, "quatre-vingt-un"),
+            (91, "quatre-vingt-onze"),
+            (99, "quatre-vingt-dix-neuf"),
+            (100, "cent"),
+            (101, "cent un"),
+            (200, "deux cents"),
+            (280, "deux cent quatre-vingts"),
+            (1000, "mille"),
+            (1001, "mille un"),
+            (2000, "deux mille"),
+            (200_000, "deux cent mille"),
+            (80_000, "quatre-vingt mille"),
+            (80_000_000, "quatre-vingts millions"),
+            (280_000, "deux cent quatre-vingt mille"),
+            (1_234, "mille deux cent trente-quatre"),
+            (1_000_000, "un million"),
+            (2_500_300, "deux millions cinq cent mille trois cents"),
+        ] {
+            assert_eq!(integer_in_words(number), words, "{number}");
+        }
+    }
+
+    #[test]
+    fn euro_amounts_in_words() {
+        let amount = |text: &str| text.parse::<Decimal>().expect("decimal");
+        assert_eq!(euros_in_words(amount("1")), "un euro");
+        assert_eq!(euros_in_words(amount("0.01")), "zéro euro et un centime");
+        assert_eq!(
+            euros_in_words(amount("1234.5")),
+            "mille deux cent trente-quatre euros et cinquante centimes"
+        );
+        assert_eq!(euros_in_words(amount("2000000")), "deux millions d'euros");
+        assert_eq!(
+            euros_in_words(amount("3071.80")),
+            "trois mille soixante et onze euros et quatre-vingts centimes"
         );
     }
 }

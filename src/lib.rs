@@ -23,6 +23,7 @@ pub mod generate;
 pub mod network;
 pub mod output;
 pub mod present;
+pub mod print;
 pub mod protect;
 pub mod read;
 pub mod repartition;

@@ -521,6 +521,33 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
+/// An OpenDocument package (ODS, ODP) in memory: the `mimetype` entry first and
+/// uncompressed, as the standard requires, then `files` (manifest included) deflated, all
+/// with one fixed date so that the same document gives the same bytes.
+pub fn opendocument_package(mimetype: &str, files: &[(&str, &[u8])]) -> Result<Vec<u8>, String> {
+    use std::io::Write as _;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let fixed_time = zip::DateTime::from_date_and_time(2024, 1, 1, 0, 0, 0)
+        .map_err(|error| error.to_string())?;
+    let stored = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .last_modified_time(fixed_time);
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(fixed_time);
+    zip.start_file("mimetype", stored)
+        .map_err(|error| error.to_string())?;
+    zip.write_all(mimetype.as_bytes())
+        .map_err(|error| error.to_string())?;
+    for (name, bytes) in files {
+        zip.start_file(*name, deflated)
+            .map_err(|error| error.to_string())?;
+        zip.write_all(bytes).map_err(|error| error.to_string())?;
+    }
+    let cursor = zip.finish().map_err(|error| error.to_string())?;
+    Ok(cursor.into_inner())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

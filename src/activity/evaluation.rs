@@ -447,8 +447,7 @@ const KEY_FIGURES: [(&str, &str, &str); 7] = [
 fn key_figures(verification: &Verification, year: i32) -> Result<Vec<KeyFigure>, String> {
     let options = crate::report::ReportOptions {
         year: Some(year),
-        internal: false,
-        date: None,
+        ..crate::report::ReportOptions::default()
     };
     let report = crate::report::build(verification, &options).map_err(|error| error.to_string())?;
     let csv = report

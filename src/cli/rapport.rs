@@ -24,6 +24,9 @@ pub struct Options {
     /// Date inscrite sur le rapport (aucune par défaut, pour des fichiers reproductibles)
     #[arg(long, value_name = "AAAA-MM-JJ", value_parser = super::parse_date)]
     date: Option<NaiveDate>,
+    /// N'écrit pas les diaporamas de la journée annuelle (diaporama.pdf, diaporama.odp)
+    #[arg(long = "sans-diaporama")]
+    sans_diaporama: bool,
     /// Fichier reseau.toml à utiliser (sinon celui à la racine du dossier)
     #[arg(long, value_name = "FICHIER")]
     reseau: Option<PathBuf>,
@@ -57,6 +60,8 @@ pub fn exec(options: Options) -> u8 {
         year: options.annee,
         internal: options.interne,
         date: options.date,
+        pdf: true,
+        deck: !options.sans_diaporama,
     };
     let built = match report::build(&verification, &report_options) {
         Ok(built) => built,

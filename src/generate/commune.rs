@@ -142,7 +142,7 @@ fn requests_file(
                     commune.name
                 )
             }),
-            total_row: touches && position % 2 == 0,
+            total_row: touches && position.is_multiple_of(2),
             dates: if touches {
                 DateStyle::Mixed
             } else {

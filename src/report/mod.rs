@@ -8,8 +8,10 @@
 pub mod audit;
 pub mod charts;
 mod csv;
+pub mod deck;
 pub mod html;
 pub mod parquet;
+pub mod pdf;
 pub mod sections;
 pub mod tables;
 pub mod workbook;
@@ -33,6 +35,11 @@ pub struct ReportOptions {
     pub internal: bool,
     /// The date printed on the report (none unless given, for reproducible outputs).
     pub date: Option<NaiveDate>,
+    /// Typeset `rapport.pdf` and the portraits `fiches/*.pdf` (the command does; a
+    /// caller that only wants the figures leaves them out).
+    pub pdf: bool,
+    /// Write the annual event's decks (`diaporama.pdf`, `diaporama.odp`).
+    pub deck: bool,
 }
 
 /// Errors that prevent writing any report (exit code 2).
@@ -217,6 +224,28 @@ fn render_files(context: &Context) -> Result<Vec<OutputFile>, ReportError> {
             bytes: audit::render(context)?,
         });
     }
+    if context.options.pdf {
+        files.push(OutputFile {
+            path: PathBuf::from("rapport.pdf"),
+            bytes: pdf::render(context, &content)?,
+        });
+        for (stem, bytes) in pdf::portraits(context, &content)? {
+            files.push(OutputFile {
+                path: Path::new("fiches").join(format!("{stem}.pdf")),
+                bytes,
+            });
+        }
+    }
+    if context.options.deck {
+        files.push(OutputFile {
+            path: PathBuf::from("diaporama.pdf"),
+            bytes: deck::pdf(context, &content)?,
+        });
+        files.push(OutputFile {
+            path: PathBuf::from("diaporama.odp"),
+            bytes: deck::odp(context, &content)?,
+        });
+    }
     for chart in &content.charts {
         files.push(OutputFile {
             path: Path::new("graphiques").join(format!("{}.svg", chart.id)),
@@ -239,6 +268,10 @@ fn render_files(context: &Context) -> Result<Vec<OutputFile>, ReportError> {
 /// this one (a chart no longer drawn lives in `graphiques/`, which is replaced whole).
 const OWNED_BY_EARLIER_RUNS: &[&str] = &[
     "rapport.html",
+    "rapport.pdf",
+    "fiches",
+    "diaporama.pdf",
+    "diaporama.odp",
     "tableaux.xlsx",
     "indicateurs.csv",
     "indicateurs.parquet",

@@ -335,29 +335,14 @@ fn write_ods(sheets: &[HeadedSheet<'_>], style: &TableStyle) -> Result<Vec<u8>, 
         "<manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/>",
         "</manifest:manifest>"
     );
-    let ods_error = |error: zip::result::ZipError| WriteError::Ods(error.to_string());
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let fixed_time = zip::DateTime::from_date_and_time(2024, 1, 1, 0, 0, 0)
-        .map_err(|error| WriteError::Ods(error.to_string()))?;
-    let stored = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored)
-        .last_modified_time(fixed_time);
-    let deflated = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(fixed_time);
-    // The mimetype comes first and uncompressed, as OpenDocument requires.
-    zip.start_file("mimetype", stored).map_err(ods_error)?;
-    std::io::Write::write_all(&mut zip, b"application/vnd.oasis.opendocument.spreadsheet")
-        .map_err(|error| WriteError::Ods(error.to_string()))?;
-    zip.start_file("META-INF/manifest.xml", deflated)
-        .map_err(ods_error)?;
-    std::io::Write::write_all(&mut zip, manifest.as_bytes())
-        .map_err(|error| WriteError::Ods(error.to_string()))?;
-    zip.start_file("content.xml", deflated).map_err(ods_error)?;
-    std::io::Write::write_all(&mut zip, content.as_bytes())
-        .map_err(|error| WriteError::Ods(error.to_string()))?;
-    let cursor = zip.finish().map_err(ods_error)?;
-    Ok(cursor.into_inner())
+    crate::output::opendocument_package(
+        "application/vnd.oasis.opendocument.spreadsheet",
+        &[
+            ("META-INF/manifest.xml", manifest.as_bytes()),
+            ("content.xml", content.as_bytes()),
+        ],
+    )
+    .map_err(WriteError::Ods)
 }
 
 /// The byte-order mark that makes Excel read a CSV file as UTF-8.

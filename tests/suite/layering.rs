@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 /// The layers, first to last. A module may use the modules of earlier layers only.
 const LAYERS: &[&[&str]] = &[
     // Base modules: they import nothing else from the crate.
-    &["diagnostic", "french", "fold", "output", "zones"],
+    &["diagnostic", "french", "fold", "output", "print", "zones"],
     &["network"],
     &["schema"],
     // The pipeline: read → check → (anonymise, count) → protect → report.

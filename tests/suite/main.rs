@@ -14,6 +14,7 @@ mod hostile;
 mod hostile_inputs;
 mod layering;
 mod output_sets;
+mod print;
 mod properties;
 mod rapport;
 mod rapport_secret;

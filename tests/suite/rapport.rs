@@ -267,7 +267,14 @@ fn exit_codes() {
 
 fn sample_report() -> report::Report {
     // Relative, as the README command gives it: file names appear in the report.
-    build(Path::new("sample_data"), &ReportOptions::default())
+    build(
+        Path::new("sample_data"),
+        &ReportOptions {
+            pdf: true,
+            deck: true,
+            ..ReportOptions::default()
+        },
+    )
 }
 
 /// `reports/exemple/` is what `rapport sample_data --sortie reports/exemple` writes, byte

@@ -510,8 +510,11 @@ fn outputs_are_deterministic_and_csv_follows_the_conventions() {
         names,
         [
             "repartition.html",
+            "repartition.pdf",
             "appel-44023-bouvron.html",
+            "appel-44023-bouvron.pdf",
             "appel-44056-fay-de-bretagne.html",
+            "appel-44056-fay-de-bretagne.pdf",
             "repartition.xlsx",
             "repartition.csv",
             "repartition.json"

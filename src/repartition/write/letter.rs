@@ -3,7 +3,7 @@
 
 use super::html::{common, render_template, Common};
 use super::{cle_total_text, integer, percent};
-use crate::french::{french_long_date, french_money};
+use crate::french::{euros_in_words, french_long_date, french_money};
 use crate::repartition::{MemberLine, RepartitionError, Statement};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -33,6 +33,8 @@ struct LetterView {
     personnel_cle: String,
     personnel: String,
     du: String,
+    /// The amount due in words, for the PDF letter.
+    du_en_lettres: String,
     reference: String,
 }
 
@@ -106,6 +108,7 @@ fn letter_view(statement: &Statement, member: &MemberLine) -> LetterView {
         }),
         personnel: french_money(member.staff),
         du: french_money(member.to_call),
+        du_en_lettres: euros_in_words(member.to_call),
         reference: format!("RAS-{}-{}", statement.year, member.code),
     }
 }
@@ -113,4 +116,22 @@ fn letter_view(statement: &Statement, member: &MemberLine) -> LetterView {
 /// The call letter of one member, as a self-contained HTML page.
 pub fn letter_html(statement: &Statement, member: &MemberLine) -> Result<String, RepartitionError> {
     render_template("appel.html", letter_view(statement, member))
+}
+
+const LETTER_PDF: &str = include_str!("templates/appel.typ");
+
+/// The call letter of one member as a one-page A4 PDF, from the same view.
+pub fn letter_pdf(statement: &Statement, member: &MemberLine) -> Result<Vec<u8>, RepartitionError> {
+    let failed = |error: crate::print::PrintError| RepartitionError::Render {
+        file: super::letter_file_name(member).replace(".html", ".pdf"),
+        cause: error.to_string(),
+    };
+    let document = crate::print::Document {
+        template: LETTER_PDF,
+        data: crate::print::data(&letter_view(statement, member)).map_err(failed)?,
+        files: Default::default(),
+        ident: format!("observatoire-appel-{}-{}", statement.year, member.code),
+        date: None,
+    };
+    crate::print::pdf(&document).map_err(failed)
 }

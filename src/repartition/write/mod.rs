@@ -108,14 +108,24 @@ fn dotted(amount: Decimal) -> String {
 
 /// Every output file, by name, rendered in memory.
 pub fn render_all(statement: &Statement) -> Result<Vec<(String, Vec<u8>)>, RepartitionError> {
-    let mut files = vec![(
-        "repartition.html".to_string(),
-        statement_html(statement)?.into_bytes(),
-    )];
+    let mut files = vec![
+        (
+            "repartition.html".to_string(),
+            statement_html(statement)?.into_bytes(),
+        ),
+        (
+            "repartition.pdf".to_string(),
+            statement::statement_pdf(statement)?,
+        ),
+    ];
     for member in statement.called() {
         files.push((
             letter_file_name(member),
             letter_html(statement, member)?.into_bytes(),
+        ));
+        files.push((
+            letter_file_name(member).replace(".html", ".pdf"),
+            letter::letter_pdf(statement, member)?,
         ));
     }
     let workbook = xlsx::workbook(statement).map_err(|error| RepartitionError::Render {

@@ -414,3 +414,21 @@ fn statement_view(statement: &Statement) -> StatementView {
 pub fn statement_html(statement: &Statement) -> Result<String, RepartitionError> {
     render_template("repartition.html", statement_view(statement))
 }
+
+const STATEMENT_PDF: &str = include_str!("templates/repartition.typ");
+
+/// The statement as A4 PDF, from the same view.
+pub fn statement_pdf(statement: &Statement) -> Result<Vec<u8>, RepartitionError> {
+    let failed = |error: crate::print::PrintError| RepartitionError::Render {
+        file: "repartition.pdf".to_string(),
+        cause: error.to_string(),
+    };
+    let document = crate::print::Document {
+        template: STATEMENT_PDF,
+        data: crate::print::data(&statement_view(statement)).map_err(failed)?,
+        files: Default::default(),
+        ident: format!("observatoire-repartition-{}", statement.year),
+        date: None,
+    };
+    crate::print::pdf(&document).map_err(failed)
+}

@@ -5,6 +5,7 @@ mod communes;
 mod evolution;
 mod method;
 mod natures;
+pub mod portraits;
 mod profile;
 mod quality;
 mod requests;
@@ -60,6 +61,9 @@ pub struct Content {
     #[serde(skip)]
     pub tables: Vec<Table>,
     pub key_figures: Vec<KeyFigure>,
+    /// One portrait per member commune (`rapport.pdf` and `fiches/`).
+    #[serde(skip)]
+    pub portraits: Vec<portraits::Portrait>,
 }
 
 struct Builder<'a> {
@@ -221,6 +225,7 @@ pub fn build<'a>(context: &'a Context<'a>) -> Content {
             charts: Vec::new(),
             tables: Vec::new(),
             key_figures: Vec::new(),
+            portraits: Vec::new(),
         },
     };
     summary::add(&mut builder);
@@ -231,5 +236,6 @@ pub fn build<'a>(context: &'a Context<'a>) -> Content {
     evolution::add(&mut builder);
     quality::add(&mut builder);
     method::add(&mut builder);
+    builder.content.portraits = portraits::build(&builder);
     builder.content
 }

@@ -94,7 +94,7 @@ fn population_comparison(builder: &mut Builder, vintage: i32) {
 }
 
 /// The age bands compared, « Non renseigné » left out.
-fn age_modalities(builder: &Builder) -> Vec<String> {
+pub(super) fn age_modalities(builder: &Builder) -> Vec<String> {
     builder
         .context
         .indicators
@@ -106,9 +106,14 @@ fn age_modalities(builder: &Builder) -> Vec<String> {
         .collect()
 }
 
-/// The census population of the network's communes with data, by age band.
-fn census_by_age(builder: &Builder, vintage: i32) -> BTreeMap<String, Decimal> {
-    let rows = builder.view.rows_of_year(builder.context.year);
+/// The census population by age band of a commune, or of the network's communes with
+/// data.
+fn census_by_age(builder: &Builder, vintage: i32, commune: &str) -> BTreeMap<String, Decimal> {
+    let rows = if commune == NETWORK {
+        builder.view.rows_of_year(builder.context.year)
+    } else {
+        vec![commune.to_string()]
+    };
     let mut census: BTreeMap<String, Decimal> = BTreeMap::new();
     for row in builder.context.records.context.iter().filter(|row| {
         row.vintage == vintage
@@ -120,15 +125,16 @@ fn census_by_age(builder: &Builder, vintage: i32) -> BTreeMap<String, Decimal> {
     census
 }
 
-/// For each age band, the share (%) of the network's requests and of the population; the
-/// requests' shares are all `None` when a band is hidden.
-fn age_shares(
+/// For each age band, the share (%) of the requests of a commune (or of the network) and
+/// of its population; the requests' shares are all `None` when a band is hidden.
+pub(super) fn age_shares(
     builder: &Builder,
     vintage: i32,
     modalities: &[String],
+    commune: &str,
 ) -> Vec<(Option<Decimal>, Option<Decimal>)> {
     let year = builder.context.year;
-    let census = census_by_age(builder, vintage);
+    let census = census_by_age(builder, vintage, commune);
     let census_total: Decimal = census.values().copied().sum();
     let request_total: Decimal = modalities
         .iter()
@@ -136,7 +142,7 @@ fn age_shares(
             builder
                 .context
                 .indicators
-                .get(year, NETWORK, "demandes_par_tranche_age", modality)
+                .get(year, commune, "demandes_par_tranche_age", modality)
                 .map(|figure| figure.value)
         })
         .sum();
@@ -148,7 +154,7 @@ fn age_shares(
     let any_hidden = modalities.iter().any(|modality| {
         builder
             .view
-            .published(year, NETWORK, "demandes_par_tranche_age", modality)
+            .published(year, commune, "demandes_par_tranche_age", modality)
             .is_none()
     });
     modalities
@@ -160,7 +166,7 @@ fn age_shares(
                 share(
                     builder
                         .view
-                        .published(year, NETWORK, "demandes_par_tranche_age", modality),
+                        .published(year, commune, "demandes_par_tranche_age", modality),
                     request_total,
                 )
             };
@@ -173,12 +179,12 @@ fn age_shares(
 }
 
 /// A share as shown, « s » when there is none.
-fn shown_share(value: Option<Decimal>) -> Shown {
+pub(super) fn shown_share(value: Option<Decimal>) -> Shown {
     value.map_or_else(Shown::secret, |value| Shown::value(value, Unit::Percent))
 }
 
 /// The bars of one series of shares.
-fn share_series(name: String, shares: impl Iterator<Item = Option<Decimal>>) -> Series {
+pub(super) fn share_series(name: String, shares: impl Iterator<Item = Option<Decimal>>) -> Series {
     let mut series = Series {
         name,
         values: Vec::new(),
@@ -196,7 +202,7 @@ fn share_series(name: String, shares: impl Iterator<Item = Option<Decimal>>) -> 
 fn age_comparison(builder: &mut Builder, vintage: i32) {
     let year = builder.context.year;
     let modalities = age_modalities(builder);
-    let shares = age_shares(builder, vintage, &modalities);
+    let shares = age_shares(builder, vintage, &modalities, NETWORK);
     let rows = modalities
         .iter()
         .zip(&shares)
