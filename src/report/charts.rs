@@ -1,17 +1,37 @@
-//! Charts as SVG (written here, so that the HTML page embeds exactly the file that is in
-//! `graphiques/`) and as 1920 × 1080 PNG rasterised by resvg with the embedded DejaVu Sans
-//! font, so that no system font is needed.
+//! Charts drawn with plotters, twice from the same drawing code: as SVG (the HTML page
+//! embeds exactly the file that is in `graphiques/`, and the PDF engine reads it, its text
+//! in DejaVu Sans) and as a 1920 × 1080 PNG for slides, whose text `raster` draws. Text
+//! uses the DejaVu Sans embedded in the binary (registered with plotters, which measures
+//! with it), so that no system font is looked up and every machine gives the same bytes.
 //!
 //! Colours are the Okabe–Ito palette, distinguishable with the common colour-vision
-//! deficiencies. Hidden values are not drawn: their bar is labelled « s ».
+//! deficiencies. A hidden value (`None`) is never drawn, neither bar nor point: its label
+//! (« s ») is written where the bar or the point would be.
 
+use plotters::backend::{BitMapBackend, RGBPixel, SVGBackend};
+use plotters::coord::types::RangedCoordf64;
+use plotters::coord::Shift;
+use plotters::prelude::{
+    Cartesian2d, ChartBuilder, ChartContext, Circle, Color, DrawingArea, DrawingAreaErrorKind,
+    DrawingBackend, FontDesc, FontFamily, FontStyle, IntoDrawingArea, PathElement, RGBColor,
+    Rectangle, Text, TextStyle, WHITE,
+};
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::TRANSPARENT;
 use serde::Serialize;
-use std::fmt::Write as _;
-use std::sync::Arc;
+use std::sync::OnceLock;
+
+mod raster;
 
 /// The font embedded in the binary (DejaVu Sans, see `assets/fonts/LICENCE-DejaVu.txt`).
 pub const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-const FONT_FAMILY: &str = "DejaVu Sans";
+/// Its bold face, for the chart titles.
+pub const FONT_BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+
+/// The family written on every SVG text element. Plotters writes the name a font is
+/// registered under, so the whole list is that name: the PDF engine and a browser with
+/// DejaVu Sans use it, another browser falls back to a sans-serif face.
+const FONT_FAMILY: &str = "DejaVu Sans, Verdana, sans-serif";
 
 /// Okabe–Ito colours (black left out), in the order series use them.
 pub const PALETTE: [&str; 7] = [
@@ -21,12 +41,19 @@ pub const PALETTE: [&str; 7] = [
 pub const WIDTH: u32 = 1920;
 pub const HEIGHT: u32 = 1080;
 
+const INK: RGBColor = RGBColor(0x1a, 0x1a, 0x1a);
+const GRID: RGBColor = RGBColor(0xd0, 0xd0, 0xd0);
+const BANNER: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+
 /// How a chart draws its series.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Shape {
-    /// Horizontal bars, one group per category.
+    /// Horizontal bars, one group per category, one bar per series.
     Bars,
-    /// Lines over the categories (years).
+    /// Horizontal bars, one per category, the series stacked from left to right
+    /// (decisions granted, refused and pending, for instance).
+    StackedBars,
+    /// Lines over the categories (years), one per series; a missing value breaks the line.
     Lines,
 }
 
@@ -57,19 +84,86 @@ pub struct Chart {
     pub banner: Option<String>,
 }
 
+/// Registers the embedded faces with plotters, once per process.
+fn register_fonts() -> Result<(), String> {
+    static REGISTERED: OnceLock<bool> = OnceLock::new();
+    let registered = REGISTERED.get_or_init(|| {
+        plotters::style::register_font(FONT_FAMILY, FontStyle::Normal, FONT).is_ok()
+            && plotters::style::register_font(FONT_FAMILY, FontStyle::Bold, FONT_BOLD).is_ok()
+    });
+    if *registered {
+        Ok(())
+    } else {
+        Err("la police DejaVu Sans intégrée est illisible".to_string())
+    }
+}
+
+/// A text style; `em` is the font size in pixels, SVG's `font-size`.
+fn text(em: f64, weight: FontStyle, colour: RGBColor, h_pos: HPos) -> TextStyle<'static> {
+    TextStyle {
+        font: FontDesc::new(
+            FontFamily::Name(FONT_FAMILY),
+            em * raster::SIZE_PER_EM,
+            weight,
+        ),
+        color: colour.to_backend_color(),
+        pos: Pos::new(h_pos, VPos::Center),
+    }
+}
+
+/// The size at which a line of text fills at most the slide's width inside its margins:
+/// `em`, or smaller for a long line.
+fn fitted(line: &str, em: f64, weight: FontStyle) -> f64 {
+    let room = f64::from(WIDTH) - 2.0 * f64::from(SIDE);
+    let width = raster::text_width(line, em, weight);
+    if width > room {
+        (em * room / width).floor()
+    } else {
+        em
+    }
+}
+
+/// The width of a text in whole pixels, the same for both backends.
+fn text_width(text: &str, em: f64, weight: FontStyle) -> i32 {
+    raster::text_width(text, em, weight).ceil() as i32
+}
+
+fn colour(position: usize) -> RGBColor {
+    let hex = PALETTE[position % PALETTE.len()].trim_start_matches('#');
+    let channel = |range: std::ops::Range<usize>| {
+        hex.get(range)
+            .and_then(|digits| u8::from_str_radix(digits, 16).ok())
+            .unwrap_or(0)
+    };
+    RGBColor(channel(0..2), channel(2..4), channel(4..6))
+}
+
+/// Dark ink on light colours, white on dark ones: whichever contrasts more (WCAG).
+fn ink_on(background: RGBColor) -> RGBColor {
+    let linear = |channel: u8| {
+        let value = f64::from(channel) / 255.0;
+        if value <= 0.039_28 {
+            value / 12.92
+        } else {
+            ((value + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let luminance = 0.2126 * linear(background.0)
+        + 0.7152 * linear(background.1)
+        + 0.0722 * linear(background.2);
+    let ink_luminance = 0.2126 * linear(INK.0) + 0.7152 * linear(INK.1) + 0.0722 * linear(INK.2);
+    if (1.05) / (luminance + 0.05) > (luminance + 0.05) / (ink_luminance + 0.05) {
+        WHITE
+    } else {
+        INK
+    }
+}
+
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
-}
-
-fn text(svg: &mut String, x: f64, y: f64, size: u32, anchor: &str, weight: &str, content: &str) {
-    let _ = writeln!(
-        svg,
-        r##"<text x="{x:.1}" y="{y:.1}" font-size="{size}" text-anchor="{anchor}" font-weight="{weight}" fill="#1a1a1a">{}</text>"##,
-        escape(content)
-    );
 }
 
 /// A "nice" upper bound for the axis.
@@ -95,318 +189,409 @@ fn axis_label(value: f64) -> String {
     }
 }
 
+/// A value that is drawn: shown and finite.
+fn drawn(value: Option<&Option<f64>>) -> Option<f64> {
+    value
+        .copied()
+        .flatten()
+        .filter(|value| value.is_finite())
+        .map(|value| value.max(0.0))
+}
+
+/// Plotters' chart of values (x) against category bands (y).
+type BarChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+/// Where the plot starts below the title, banner and legend.
+const PLOT_TOP: i32 = 190;
+const PLOT_BOTTOM: i32 = 1010;
+const SIDE: i32 = 60;
+
 impl Chart {
-    /// The chart as an SVG document (1920 × 1080 view box, scalable).
+    /// The chart as an SVG document (1920 × 1080 view box, scalable). Should drawing fail
+    /// (it cannot with the embedded font), the document holds the title and text
+    /// alternative only; `svg_file` reports the error.
     pub fn svg(&self) -> String {
-        let mut svg = String::new();
-        let _ = writeln!(
-            svg,
-            r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" role="img" aria-labelledby="{id}-titre {id}-desc" font-family="{FONT_FAMILY}, Verdana, sans-serif">"##,
-            id = self.id
-        );
-        let _ = writeln!(
-            svg,
-            r#"<title id="{}-titre">{}</title>"#,
-            self.id,
-            escape(&self.title)
-        );
-        let _ = writeln!(
-            svg,
-            r#"<desc id="{}-desc">{}</desc>"#,
-            self.id,
-            escape(&self.description)
-        );
-        let _ = writeln!(
-            svg,
-            r##"<rect width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>"##
-        );
-        // Long titles get a smaller size so that they stay within the slide.
-        let title_size = if self.title.chars().count() > 60 {
-            36
-        } else {
-            44
-        };
-        text(
-            &mut svg,
-            60.0,
-            80.0,
-            title_size,
-            "start",
-            "bold",
-            &self.title,
-        );
-        if let Some(banner) = &self.banner {
-            let _ = writeln!(
-                svg,
-                r##"<text x="1860" y="140" font-size="30" text-anchor="end" font-weight="bold" fill="#D55E00">{}</text>"##,
-                escape(banner)
-            );
-        }
-        text(&mut svg, 60.0, 1050.0, 26, "start", "normal", &self.source);
-        // Legend when there are several series.
-        if self.series.len() > 1 {
-            let mut x = 60.0;
-            for (position, series) in self.series.iter().enumerate() {
-                let colour = PALETTE[position % PALETTE.len()];
-                let _ = writeln!(
-                    svg,
-                    r#"<rect x="{x:.1}" y="112" width="32" height="32" fill="{colour}"/>"#
-                );
-                text(
-                    &mut svg,
-                    x + 44.0,
-                    138.0,
-                    28,
-                    "start",
-                    "normal",
-                    &series.name,
-                );
-                x += 90.0 + 17.0 * series.name.chars().count() as f64;
-            }
-        }
-        match self.shape {
-            Shape::Bars => self.draw_bars(&mut svg),
-            Shape::Lines => self.draw_lines(&mut svg),
-        }
-        svg.push_str("</svg>\n");
-        svg
-    }
-
-    fn maximum(&self) -> f64 {
-        self.series
-            .iter()
-            .flat_map(|series| series.values.iter().flatten())
-            .copied()
-            .filter(|value| value.is_finite())
-            .fold(0.0, f64::max)
-    }
-
-    fn draw_bars(&self, svg: &mut String) {
-        let (left, right, top, bottom) = (560.0, 1760.0, 180.0, 980.0);
-        let maximum = axis_maximum(self.maximum());
-        let groups = self.categories.len().max(1) as f64;
-        let band = (bottom - top) / groups;
-        let series_count = self.series.len().max(1) as f64;
-        let bar = (band * 0.75 / series_count).min(80.0);
-        for step in 0..=4 {
-            let value = maximum * f64::from(step) / 4.0;
-            let x = left + (right - left) * f64::from(step) / 4.0;
-            let _ = writeln!(
-                svg,
-                r##"<line x1="{x:.1}" y1="{top}" x2="{x:.1}" y2="{bottom}" stroke="#d0d0d0" stroke-width="2"/>"##
-            );
-            text(
-                svg,
-                x,
-                bottom + 40.0,
-                26,
-                "middle",
-                "normal",
-                &axis_label(value),
-            );
-        }
-        for (group, category) in self.categories.iter().enumerate() {
-            let centre = top + band * (group as f64 + 0.5);
-            text(
-                svg,
-                left - 20.0,
-                centre + 10.0,
-                28,
-                "end",
-                "normal",
-                category,
-            );
-            for (position, series) in self.series.iter().enumerate() {
-                let y = centre - bar * series_count / 2.0 + bar * position as f64;
-                let label = series.labels.get(group).cloned().unwrap_or_default();
-                match series.values.get(group).copied().flatten() {
-                    Some(value) if value.is_finite() => {
-                        let width = ((right - left) * value.max(0.0) / maximum).max(0.0);
-                        let colour = PALETTE[position % PALETTE.len()];
-                        let _ = writeln!(
-                            svg,
-                            r#"<rect x="{left:.1}" y="{y:.1}" width="{width:.1}" height="{:.1}" fill="{colour}"/>"#,
-                            bar * 0.9
-                        );
-                        text(
-                            svg,
-                            left + width + 12.0,
-                            y + bar * 0.45 + 9.0,
-                            24,
-                            "start",
-                            "normal",
-                            &label,
-                        );
-                    }
-                    _ => text(
-                        svg,
-                        left + 12.0,
-                        y + bar * 0.45 + 9.0,
-                        24,
-                        "start",
-                        "normal",
-                        &label,
-                    ),
-                }
-            }
-        }
-        let _ = writeln!(
-            svg,
-            r##"<line x1="{left}" y1="{top}" x2="{left}" y2="{bottom}" stroke="#1a1a1a" stroke-width="3"/>"##
-        );
-    }
-
-    fn draw_lines(&self, svg: &mut String) {
-        let (left, right, top, bottom) = (200.0, 1760.0, 180.0, 940.0);
-        let maximum = axis_maximum(self.maximum());
-        let points = self.categories.len();
-        let x_of = |index: usize| {
-            if points <= 1 {
-                (left + right) / 2.0
-            } else {
-                left + (right - left) * index as f64 / (points - 1) as f64
-            }
-        };
-        for step in 0..=4 {
-            let value = maximum * f64::from(step) / 4.0;
-            let y = bottom - (bottom - top) * f64::from(step) / 4.0;
-            let _ = writeln!(
-                svg,
-                r##"<line x1="{left}" y1="{y:.1}" x2="{right}" y2="{y:.1}" stroke="#d0d0d0" stroke-width="2"/>"##
-            );
-            text(
-                svg,
-                left - 20.0,
-                y + 9.0,
-                26,
-                "end",
-                "normal",
-                &axis_label(value),
-            );
-        }
-        for (index, category) in self.categories.iter().enumerate() {
-            text(
-                svg,
-                x_of(index),
-                bottom + 50.0,
-                28,
-                "middle",
-                "normal",
-                category,
-            );
-        }
-        for (position, series) in self.series.iter().enumerate() {
-            let colour = PALETTE[position % PALETTE.len()];
-            let mut path = String::new();
-            let mut pen_down = false;
-            for (index, value) in series.values.iter().enumerate() {
-                match value {
-                    Some(value) if value.is_finite() => {
-                        let y = bottom - (bottom - top) * value.max(0.0) / maximum;
-                        let _ = write!(
-                            path,
-                            "{}{:.1},{:.1} ",
-                            if pen_down { "L" } else { "M" },
-                            x_of(index),
-                            y
-                        );
-                        pen_down = true;
-                        let _ = writeln!(
-                            svg,
-                            r#"<circle cx="{:.1}" cy="{y:.1}" r="10" fill="{colour}"/>"#,
-                            x_of(index)
-                        );
-                        let label = series.labels.get(index).cloned().unwrap_or_default();
-                        // Every other series labels below its points, so that two
-                        // close lines do not write over each other.
-                        let label_y = if position % 2 == 0 {
-                            y - 22.0
-                        } else {
-                            y + 46.0
-                        };
-                        text(svg, x_of(index), label_y, 24, "middle", "normal", &label);
-                    }
-                    _ => {
-                        pen_down = false;
-                        let label = series.labels.get(index).cloned().unwrap_or_default();
-                        text(
-                            svg,
-                            x_of(index),
-                            bottom - 20.0,
-                            24,
-                            "middle",
-                            "normal",
-                            &label,
-                        );
-                    }
-                }
-            }
-            if !path.is_empty() {
-                let _ = writeln!(
-                    svg,
-                    r#"<path d="{}" fill="none" stroke="{colour}" stroke-width="6"/>"#,
-                    path.trim_end()
-                );
-            }
-        }
-    }
-
-    /// The chart parsed with the embedded font, its text laid out.
-    fn tree(&self) -> Result<resvg::usvg::Tree, String> {
-        let mut database = resvg::usvg::fontdb::Database::new();
-        database.load_font_data(FONT.to_vec());
-        let options = resvg::usvg::Options {
-            font_family: FONT_FAMILY.to_string(),
-            fontdb: Arc::new(database),
-            ..resvg::usvg::Options::default()
-        };
-        resvg::usvg::Tree::from_str(&self.svg(), &options)
-            .map_err(|error| format!("graphique {} : SVG illisible ({error})", self.id))
-    }
-
-    /// The chart as a standalone SVG file for the slides: its text is turned into the
-    /// outlines of the embedded font, so it looks the same on a computer without it.
-    pub fn svg_file(&self) -> Result<String, String> {
-        let options = resvg::usvg::WriteOptions {
-            preserve_text: false,
-            coordinates_precision: 2,
-            ..resvg::usvg::WriteOptions::default()
-        };
-        let outlined = self.tree()?.to_string(&options);
-        // Outlining drops the title and the text alternative: put them back for screen readers.
-        let svg = self.svg();
-        let internal = if svg.contains(crate::report::INTERNAL_BANNER) {
-            format!(" — {}", crate::report::INTERNAL_BANNER)
-        } else {
-            String::new()
-        };
-        let accessible = format!(
-            "<title>{}{internal}</title>\n<desc>{}</desc>\n",
-            escape(&self.title),
-            escape(&self.description)
-        );
-        Ok(match outlined.find('>') {
-            Some(end) => format!(
-                "{}\n{accessible}{}",
-                &outlined[..=end],
-                outlined[end + 1..].trim_start_matches('\n')
-            ),
-            None => outlined,
+        self.svg_file().unwrap_or_else(|_| {
+            accessible(
+                &format!(
+                    r#"<svg width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" xmlns="http://www.w3.org/2000/svg">
+</svg>
+"#
+                ),
+                self,
+            )
+            .unwrap_or_default()
         })
+    }
+
+    /// The chart as a standalone SVG file, the one the HTML page embeds: text elements in
+    /// DejaVu Sans, a title and a text alternative for screen readers.
+    pub fn svg_file(&self) -> Result<String, String> {
+        register_fonts()?;
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+            self.draw(&root)
+                .and_then(|()| root.present())
+                .map_err(|error| self.error(&error))?;
+        }
+        accessible(&svg, self)
     }
 
     /// The chart as a 1920 × 1080 PNG.
     pub fn png(&self) -> Result<Vec<u8>, String> {
-        let tree = self.tree()?;
-        let mut pixmap = resvg::tiny_skia::Pixmap::new(WIDTH, HEIGHT)
-            .ok_or_else(|| format!("graphique {} : image impossible à créer", self.id))?;
-        resvg::render(
-            &tree,
-            resvg::tiny_skia::Transform::identity(),
-            &mut pixmap.as_mut(),
-        );
-        pixmap
-            .encode_png()
-            .map_err(|error| format!("graphique {} : PNG impossible à écrire ({error})", self.id))
+        register_fonts()?;
+        let mut pixels = vec![0u8; WIDTH as usize * HEIGHT as usize * 3];
+        {
+            let backend =
+                BitMapBackend::<RGBPixel>::with_buffer_and_format(&mut pixels, (WIDTH, HEIGHT))
+                    .map_err(|error| self.error(&error))?;
+            let root = raster::Raster::new(backend).into_drawing_area();
+            self.draw(&root)
+                .and_then(|()| root.present())
+                .map_err(|error| self.error(&error))?;
+        }
+        let mut bytes = Vec::new();
+        let mut encoder = png::Encoder::new(&mut bytes, WIDTH, HEIGHT);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        encoder
+            .write_header()
+            .and_then(|mut writer| {
+                writer.write_image_data(&pixels)?;
+                writer.finish()
+            })
+            .map_err(|error| {
+                format!("graphique {} : PNG impossible à écrire ({error})", self.id)
+            })?;
+        Ok(bytes)
     }
+
+    fn error(&self, error: &dyn std::fmt::Display) -> String {
+        format!("graphique {} : dessin impossible ({error})", self.id)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        root.fill(&WHITE)?;
+        if let Some(banner) = &self.banner {
+            root.draw(&Text::new(
+                banner.clone(),
+                (i32::try_from(WIDTH).unwrap_or(0) - SIDE, 32),
+                text(26.0, FontStyle::Bold, BANNER, HPos::Right),
+            ))?;
+        }
+        // Long titles, legends and sources get smaller so that they stay within the slide.
+        root.draw(&Text::new(
+            self.title.clone(),
+            (SIDE, 82),
+            text(
+                fitted(&self.title, 44.0, FontStyle::Bold),
+                FontStyle::Bold,
+                INK,
+                HPos::Left,
+            ),
+        ))?;
+        if self.series.len() > 1 {
+            self.draw_legend(root)?;
+        }
+        root.draw(&Text::new(
+            self.source.clone(),
+            (SIDE, 1048),
+            text(
+                fitted(&self.source, 24.0, FontStyle::Normal),
+                FontStyle::Normal,
+                INK,
+                HPos::Left,
+            ),
+        ))?;
+        match self.shape {
+            Shape::Bars => self.draw_bars(root),
+            Shape::StackedBars => self.draw_stacked_bars(root),
+            Shape::Lines => self.draw_lines(root),
+        }
+    }
+
+    fn draw_legend<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        // Each entry is a swatch and its gap (44 pixels), the name, and 72 pixels before
+        // the next; names shrink from 28 pixels when the row would overflow.
+        let room = f64::from(WIDTH) - 2.0 * f64::from(SIDE) - 116.0 * self.series.len() as f64;
+        let names: f64 = self
+            .series
+            .iter()
+            .map(|series| raster::text_width(&series.name, 28.0, FontStyle::Normal))
+            .sum();
+        let em = if names > room && room > 0.0 {
+            (28.0 * room / names).floor().max(16.0)
+        } else {
+            28.0
+        };
+        let mut x = SIDE;
+        for (position, series) in self.series.iter().enumerate() {
+            root.draw(&Rectangle::new(
+                [(x, 124), (x + 32, 156)],
+                colour(position).filled(),
+            ))?;
+            root.draw(&Text::new(
+                series.name.clone(),
+                (x + 44, 140),
+                text(em, FontStyle::Normal, INK, HPos::Left),
+            ))?;
+            x += 44 + text_width(&series.name, em, FontStyle::Normal) + 72;
+        }
+        Ok(())
+    }
+
+    /// The area of horizontal bars, categories from top to bottom, their names on the left.
+    fn bar_chart<'a, DB: DrawingBackend>(
+        &self,
+        root: &'a DrawingArea<DB, Shift>,
+        maximum: f64,
+    ) -> Result<BarChart<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
+        let widest = self
+            .categories
+            .iter()
+            .map(|category| text_width(category, 28.0, FontStyle::Normal))
+            .max()
+            .unwrap_or(0);
+        let area = root.margin(PLOT_TOP, 1080 - PLOT_BOTTOM, SIDE, 160);
+        let groups = self.categories.len().max(1) as f64;
+        let mut chart = ChartBuilder::on(&area)
+            .y_label_area_size((widest + 30).clamp(200, 800))
+            .x_label_area_size(50)
+            .build_cartesian_2d(0.0..maximum, 0.0..groups)?;
+        let label_style = text(26.0, FontStyle::Normal, INK, HPos::Center);
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(0)
+            .x_labels(8)
+            .x_label_formatter(&|value| axis_label(*value))
+            .label_style(label_style)
+            .bold_line_style(GRID.stroke_width(2))
+            .light_line_style(TRANSPARENT)
+            .set_all_tick_mark_size(8)
+            .axis_style(INK.stroke_width(3))
+            .draw()?;
+        for (group, category) in self.categories.iter().enumerate() {
+            let (x, y) = chart.backend_coord(&(0.0, groups - group as f64 - 0.5));
+            root.draw(&Text::new(
+                category.clone(),
+                (x - 20, y),
+                text(28.0, FontStyle::Normal, INK, HPos::Right),
+            ))?;
+        }
+        Ok(chart)
+    }
+
+    /// Bars in units of a category's band, no thicker than `pixels`.
+    fn bar_thickness(&self, share_of_band: f64, pixels: f64) -> f64 {
+        let groups = self.categories.len().max(1) as f64;
+        let band_pixels = f64::from(PLOT_BOTTOM - PLOT_TOP - 50) / groups;
+        share_of_band.min(pixels / band_pixels)
+    }
+
+    fn draw_bars<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        let maximum = axis_maximum(
+            self.series
+                .iter()
+                .flat_map(|series| series.values.iter().filter_map(|value| drawn(Some(value))))
+                .fold(0.0, f64::max),
+        );
+        let mut chart = self.bar_chart(root, maximum)?;
+        let groups = self.categories.len().max(1) as f64;
+        let series_count = self.series.len().max(1) as f64;
+        let bar = self.bar_thickness(0.8 / series_count, 80.0);
+        let label_style = text(24.0, FontStyle::Normal, INK, HPos::Left);
+        for group in 0..self.categories.len() {
+            let centre = groups - group as f64 - 0.5;
+            for (position, series) in self.series.iter().enumerate() {
+                // The first series on top.
+                let top = centre + bar * series_count / 2.0 - bar * position as f64;
+                let bottom = top - bar * 0.9;
+                let label = series.labels.get(group).cloned().unwrap_or_default();
+                let end = match drawn(series.values.get(group)) {
+                    Some(value) => {
+                        chart.draw_series(std::iter::once(Rectangle::new(
+                            [(0.0, top), (value.min(maximum), bottom)],
+                            colour(position).filled(),
+                        )))?;
+                        value.min(maximum)
+                    }
+                    None => 0.0,
+                };
+                let (x, y) = chart.backend_coord(&(end, (top + bottom) / 2.0));
+                root.draw(&Text::new(label, (x + 12, y), label_style.clone()))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn draw_stacked_bars<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+    ) -> DrawResult<DB> {
+        let total = |group: usize| -> f64 {
+            self.series
+                .iter()
+                .filter_map(|series| drawn(series.values.get(group)))
+                .sum()
+        };
+        let maximum = axis_maximum((0..self.categories.len()).map(total).fold(0.0, f64::max));
+        let mut chart = self.bar_chart(root, maximum)?;
+        let groups = self.categories.len().max(1) as f64;
+        let bar = self.bar_thickness(0.7, 90.0);
+        for group in 0..self.categories.len() {
+            let centre = groups - group as f64 - 0.5;
+            let (top, bottom) = (centre + bar / 2.0, centre - bar / 2.0);
+            let mut start = 0.0;
+            let mut hidden = Vec::new();
+            for (position, series) in self.series.iter().enumerate() {
+                let label = series.labels.get(group).cloned().unwrap_or_default();
+                let Some(value) = drawn(series.values.get(group)) else {
+                    hidden.push(format!("{} : {label}", series.name));
+                    continue;
+                };
+                let end = (start + value).min(maximum);
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(start, top), (end, bottom)],
+                    colour(position).filled(),
+                )))?;
+                // The label inside its segment, when it fits there.
+                let (left, y) = chart.backend_coord(&(start, centre));
+                let (right, _) = chart.backend_coord(&(end, centre));
+                if text_width(&label, 24.0, FontStyle::Normal) + 16 <= right - left {
+                    root.draw(&Text::new(
+                        label,
+                        ((left + right) / 2, y),
+                        text(
+                            24.0,
+                            FontStyle::Normal,
+                            ink_on(colour(position)),
+                            HPos::Center,
+                        ),
+                    ))?;
+                }
+                start = end;
+            }
+            if !hidden.is_empty() {
+                let (x, y) = chart.backend_coord(&(start, centre));
+                root.draw(&Text::new(
+                    hidden.join(" ; "),
+                    (x + 12, y),
+                    text(24.0, FontStyle::Normal, INK, HPos::Left),
+                ))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn draw_lines<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        let maximum = axis_maximum(
+            self.series
+                .iter()
+                .flat_map(|series| series.values.iter().filter_map(|value| drawn(Some(value))))
+                .fold(0.0, f64::max),
+        );
+        let last = self.categories.len().saturating_sub(1) as f64;
+        let area = root.margin(PLOT_TOP, 1080 - PLOT_BOTTOM, SIDE, 100);
+        let mut chart = ChartBuilder::on(&area)
+            .y_label_area_size(140)
+            .x_label_area_size(60)
+            .build_cartesian_2d(-0.4..last + 0.4, 0.0..maximum)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(0)
+            .y_labels(8)
+            .y_label_formatter(&|value| axis_label(*value))
+            .label_style(text(26.0, FontStyle::Normal, INK, HPos::Center))
+            .bold_line_style(GRID.stroke_width(2))
+            .light_line_style(TRANSPARENT)
+            .set_all_tick_mark_size(8)
+            .axis_style(INK.stroke_width(3))
+            .draw()?;
+        for (index, category) in self.categories.iter().enumerate() {
+            let (x, y) = chart.backend_coord(&(index as f64, 0.0));
+            root.draw(&Text::new(
+                category.clone(),
+                (x, y + 34),
+                text(28.0, FontStyle::Normal, INK, HPos::Center),
+            ))?;
+        }
+        let label_style = text(24.0, FontStyle::Normal, INK, HPos::Center);
+        for (position, series) in self.series.iter().enumerate() {
+            let series_colour = colour(position);
+            // One path per run of shown values: a hidden year breaks the line.
+            let mut run = Vec::new();
+            let mut runs = Vec::new();
+            for index in 0..self.categories.len() {
+                match drawn(series.values.get(index)) {
+                    Some(value) => run.push((index as f64, value.min(maximum))),
+                    None => runs.push(std::mem::take(&mut run)),
+                }
+            }
+            runs.push(run);
+            for run in runs.into_iter().filter(|run| run.len() > 1) {
+                chart.draw_series(std::iter::once(PathElement::new(
+                    run,
+                    series_colour.stroke_width(6),
+                )))?;
+            }
+            for index in 0..self.categories.len() {
+                let label = series.labels.get(index).cloned().unwrap_or_default();
+                match drawn(series.values.get(index)) {
+                    Some(value) => {
+                        let point = (index as f64, value.min(maximum));
+                        chart.draw_series(std::iter::once(Circle::new(
+                            point,
+                            10,
+                            series_colour.filled(),
+                        )))?;
+                        // Every other series labels below its points, so that two
+                        // close lines do not write over each other.
+                        let (x, y) = chart.backend_coord(&point);
+                        let offset = if position % 2 == 0 { -30 } else { 34 };
+                        root.draw(&Text::new(label, (x, y + offset), label_style.clone()))?;
+                    }
+                    None => {
+                        // Where the point would be is unknown: above the axis, one line
+                        // per series, named when there are several.
+                        let label = if self.series.len() > 1 {
+                            format!("{} : {label}", series.name)
+                        } else {
+                            label
+                        };
+                        let (x, y) = chart.backend_coord(&(index as f64, 0.0));
+                        let offset = 24 + 30 * i32::try_from(position).unwrap_or(0);
+                        root.draw(&Text::new(label, (x, y - offset), label_style.clone()))?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The drawn SVG with what plotters does not write: `role`, the title and the text
+/// alternative that `aria-labelledby` points to.
+fn accessible(svg: &str, chart: &Chart) -> Result<String, String> {
+    let end = svg
+        .starts_with("<svg ")
+        .then(|| svg.find('>'))
+        .flatten()
+        .ok_or_else(|| format!("graphique {} : SVG inattendu", chart.id))?;
+    let id = &chart.id;
+    let title = match &chart.banner {
+        Some(banner) => format!("{} — {banner}", chart.title),
+        None => chart.title.clone(),
+    };
+    Ok(format!(
+        "{} role=\"img\" aria-labelledby=\"{id}-titre {id}-desc\">\n<title id=\"{id}-titre\">{}</title>\n<desc id=\"{id}-desc\">{}</desc>\n{}",
+        &svg[..end],
+        escape(&title),
+        escape(&chart.description),
+        svg[end + 1..].trim_start_matches('\n')
+    ))
 }

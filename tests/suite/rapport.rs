@@ -333,16 +333,22 @@ fn html_page_checks() {
             let path = format!("graphiques/{id}.{extension}");
             assert!(!file(&report, &path).is_empty(), "{path}");
         }
-        // Inline in the page (with its text, for screen readers and search); the file
-        // beside it has the same chart with its text outlined (tests/suite/charts.rs).
+        // Inline in the page, the very file beside it, its text in DejaVu Sans for screen
+        // readers and search (more in tests/suite/charts.rs).
         assert!(
             html.contains(&format!("aria-labelledby=\"{id}-titre {id}-desc\"")),
             "chart {id} is not inline"
         );
         let svg = text(&report, &format!("graphiques/{id}.svg"));
         assert!(
-            svg.contains("<title>") && !svg.contains("<text"),
+            svg.contains(&format!("<title id=\"{id}-titre\">"))
+                && svg.contains("<text ")
+                && svg.contains("font-family=\"DejaVu Sans"),
             "graphiques/{id}.svg"
+        );
+        assert!(
+            html.contains(svg.trim_end()),
+            "graphiques/{id}.svg is not the inline chart"
         );
         let png = file(&report, &format!("graphiques/{id}.png"));
         // 1920 × 1080 in the PNG header.
