@@ -205,10 +205,37 @@ pub fn render_csv(actors: &[Actor]) -> Result<Vec<u8>, ActivityError> {
 }
 
 /// What an earlier `annuaire` may have left in its folder.
-const DIRECTORY_FILES: &[&str] = &["annuaire.html", "annuaire.csv"];
+const DIRECTORY_FILES: &[&str] = &["annuaire.html", "annuaire.pdf", "annuaire.csv"];
 
-/// `observatoire annuaire DOSSIER --sortie DIR`: `annuaire.html` and `annuaire.csv`,
-/// written as one set.
+const PDF_TEMPLATE: &str = include_str!("templates/annuaire.typ");
+
+/// The printable directory (A4, two columns), in the same order as the page.
+pub fn render_pdf(
+    network: &crate::network::Network,
+    actors: &[Actor],
+) -> Result<Vec<u8>, ActivityError> {
+    #[derive(serde::Serialize)]
+    struct Data<'a> {
+        network_name: &'a str,
+        actors: &'a [Actor],
+    }
+    let failed = |error| ActivityError::render("l'annuaire PDF", error);
+    let document = crate::print::Document {
+        template: PDF_TEMPLATE,
+        data: crate::print::data(&Data {
+            network_name: &network.name,
+            actors,
+        })
+        .map_err(failed)?,
+        files: Default::default(),
+        ident: "observatoire-annuaire".to_string(),
+        date: None,
+    };
+    crate::print::pdf(&document).map_err(failed)
+}
+
+/// `observatoire annuaire DOSSIER --sortie DIR`: `annuaire.html`, `annuaire.pdf` and
+/// `annuaire.csv`, written as one set.
 pub fn run_directory(
     folder: &Path,
     network_file: Option<&Path>,
@@ -221,6 +248,10 @@ pub fn run_directory(
         OutputFile {
             path: PathBuf::from("annuaire.html"),
             bytes: render_html(&verification.network, &actors)?.into_bytes(),
+        },
+        OutputFile {
+            path: PathBuf::from("annuaire.pdf"),
+            bytes: render_pdf(&verification.network, &actors)?,
         },
         OutputFile {
             path: PathBuf::from("annuaire.csv"),

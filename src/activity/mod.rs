@@ -92,10 +92,10 @@ pub fn own_diagnostics(verification: &Verification, schemas: &[&str]) -> Vec<Dia
 }
 
 /// What an earlier `bilan` may have left in its folder.
-const BILAN_FILES: &[&str] = &["bilan.html", "bilan.xlsx"];
+const BILAN_FILES: &[&str] = &["bilan.html", "bilan.pdf", "bilan.xlsx"];
 
-/// `observatoire bilan DOSSIER --annee N --sortie DIR`: `bilan.html` and `bilan.xlsx`,
-/// written as one set.
+/// `observatoire bilan DOSSIER --annee N --sortie DIR`: `bilan.html`, `bilan.pdf` and
+/// `bilan.xlsx`, written as one set.
 pub fn run_bilan(
     folder: &Path,
     network_file: Option<&Path>,
@@ -109,6 +109,10 @@ pub fn run_bilan(
         OutputFile {
             path: PathBuf::from("bilan.html"),
             bytes: html::render(&evaluation)?.into_bytes(),
+        },
+        OutputFile {
+            path: PathBuf::from("bilan.pdf"),
+            bytes: html::render_pdf(&evaluation)?,
         },
         OutputFile {
             path: PathBuf::from("bilan.xlsx"),

@@ -10,7 +10,7 @@ pub struct Options {
     /// Dossier contenant le tableau des acteurs (modèle acteurs) et reseau.toml
     #[arg(value_name = "DOSSIER")]
     dossier: PathBuf,
-    /// Dossier où écrire annuaire.html et annuaire.csv
+    /// Dossier où écrire annuaire.html, annuaire.pdf et annuaire.csv
     #[arg(long, value_name = "DIR")]
     sortie: PathBuf,
     /// Fichier reseau.toml à utiliser (sinon celui à la racine du dossier)

@@ -13,7 +13,7 @@ pub struct Options {
     /// Année du bilan, par exemple 2024
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(i32).range(2000..=2100))]
     annee: i32,
-    /// Dossier où écrire bilan.html et bilan.xlsx
+    /// Dossier où écrire bilan.html, bilan.pdf et bilan.xlsx
     #[arg(long, value_name = "DIR")]
     sortie: PathBuf,
     /// Fichier reseau.toml à utiliser (sinon celui à la racine du dossier)

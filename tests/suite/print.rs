@@ -451,7 +451,7 @@ fn each_call_letter_is_one_page_with_the_amount_in_figures_and_in_words() {
 
 /// Text with its non-breaking spaces made plain, as pdftotext and the HTML differ there.
 fn plain(text: &str) -> String {
-    text.replace(['\u{a0}', '\u{202f}'], " ")
+    text.replace(['\u{a0}', '\u{202f}'], " ").replace('’', "'")
 }
 
 /// No amount the published edition hides appears in its PDFs: each hidden amount of 2024,
@@ -519,4 +519,78 @@ fn no_hidden_amount_appears_in_the_published_pdfs() {
         }
     }
     assert!(looked_for > 0);
+}
+
+/// Runs a command of the tool on `sample_data` into a new folder.
+fn run_into(arguments: &[&str]) -> tempfile::TempDir {
+    let folder = tempfile::tempdir().expect("temporary folder");
+    let output = Command::new(env!("CARGO_BIN_EXE_observatoire"))
+        .current_dir(root())
+        .args(arguments)
+        .arg("--sortie")
+        .arg(folder.path())
+        .output()
+        .expect("observatoire");
+    assert!(
+        output.status.code() == Some(0),
+        "{arguments:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    folder
+}
+
+#[test]
+fn the_evaluation_and_the_directory_are_printed_too() {
+    if !present("pdftotext", "-v") {
+        return;
+    }
+    let bilan = run_into(&["bilan", "sample_data", "--annee", "2024"]);
+    let pdf = bilan.path().join("bilan.pdf");
+    assert_eq!(info(&pdf, "Page size"), "595.276 x 841.89 pts (A4)");
+    let text = plain(&pdftotext(&pdf, false));
+    for heading in [
+        "Bilan 2024 du Réseau des acteurs sociaux",
+        "Le comité de pilotage (COPIL)",
+        "Les actions du programme",
+        "Dépenses et temps de personnel",
+        "Pièces justificatives (article 6)",
+        "La convention",
+        "L'analyse des besoins sociaux : chiffres clés 2024",
+    ] {
+        assert!(text.contains(heading), "bilan.pdf lacks « {heading} »");
+    }
+    // The same COPIL count as the page.
+    let html = plain(&std::fs::read_to_string(bilan.path().join("bilan.html")).expect("html"));
+    let count = html
+        .split("Le COPIL s'est réuni <strong>")
+        .nth(1)
+        .and_then(|rest| rest.split(" fois").next())
+        .expect("the COPIL count");
+    assert!(text.contains(&format!("Le COPIL s'est réuni {count} fois")));
+    let directory = run_into(&["annuaire", "sample_data"]);
+    let pdf = directory.path().join("annuaire.pdf");
+    assert_eq!(info(&pdf, "Page size"), "595.276 x 841.89 pts (A4)");
+    // Compared without spaces and hyphens: a long name breaks across lines at a hyphen,
+    // which pdftotext then drops.
+    let squeeze = |text: &str| -> String {
+        text.chars()
+            .filter(|character| !character.is_whitespace() && *character != '-')
+            .collect()
+    };
+    let text = squeeze(&plain(&pdftotext(&pdf, false)));
+    let csv = std::fs::read_to_string(directory.path().join("annuaire.csv")).expect("csv");
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let mut structures = 0;
+    for record in reader.records() {
+        let record = record.expect("a row");
+        let structure = record.get(0).expect("structure");
+        structures += 1;
+        assert!(
+            text.contains(&squeeze(structure)),
+            "annuaire.pdf lacks « {structure} »"
+        );
+    }
+    assert!(structures >= 20, "{structures}");
 }
