@@ -274,6 +274,19 @@ impl Schema {
     }
 }
 
+/// The sheet of an indicator (« fiche indicateur »), printed in the report's annex: what it
+/// measures, where it comes from, how it is computed and what it cannot say. Every field is
+/// required, so an indicator added without its sheet makes the catalogue fail to load.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Sheet {
+    pub definition: String,
+    pub source: String,
+    #[serde(rename = "formule")]
+    pub formula: String,
+    #[serde(rename = "limites")]
+    pub limits: String,
+}
+
 /// One indicator of the catalogue.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Indicator {
@@ -286,6 +299,22 @@ pub struct Indicator {
     /// single `Total` modality.
     #[serde(rename = "ventilation")]
     pub breakdown: Option<String>,
+    #[serde(flatten)]
+    pub sheet: Sheet,
+}
+
+/// An indicator the report computes itself (`src/count/definitions.rs`): no grid carries
+/// it, so the catalogue only holds its sheet, with the label and unit the report shows.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ComputedIndicator {
+    pub code: String,
+    #[serde(rename = "libelle")]
+    pub label: String,
+    /// The unit as the report writes it (`Unit::label`).
+    #[serde(rename = "unite")]
+    pub unit: String,
+    #[serde(flatten)]
+    pub sheet: Sheet,
 }
 
 /// The indicator catalogue (`schemas/indicateurs.json`).
@@ -296,6 +325,9 @@ pub struct IndicatorCatalogue {
     pub indicators: Vec<Indicator>,
     #[serde(rename = "contexte")]
     pub context: Vec<Indicator>,
+    /// The sheets of the indicators the report computes itself.
+    #[serde(rename = "indicateurs_calcules")]
+    pub computed: Vec<ComputedIndicator>,
 }
 
 /// A family of identifying headers (`schemas/identifiants.json`).
@@ -397,4 +429,47 @@ pub fn schemas() -> Result<&'static SchemaSet, &'static str> {
 /// The raw text of each embedded schema file, by name (for tests and templates).
 pub fn schema_sources() -> &'static [(&'static str, &'static str)] {
     SCHEMA_SOURCES
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A catalogue of one indicator, `removed` left out of its entry.
+    fn catalogue_without(removed: &str) -> String {
+        let mut entry = serde_json::json!({
+            "code": "demandes",
+            "libelle": "Nombre de demandes",
+            "unite": "demandes",
+            "ventilation": null,
+            "definition": "Ce qui est mesuré.",
+            "source": "Les formulaires.",
+            "formule": "Le calcul.",
+            "limites": "Ce qu'il ne dit pas."
+        });
+        if let Some(object) = entry.as_object_mut() {
+            object.remove(removed);
+        }
+        serde_json::json!({
+            "version": "1.0.0",
+            "indicateurs": [entry],
+            "contexte": [],
+            "indicateurs_calcules": []
+        })
+        .to_string()
+    }
+
+    #[test]
+    fn an_indicator_without_its_sheet_fails_to_load() {
+        let whole: IndicatorCatalogue =
+            serde_json::from_str(&catalogue_without("")).expect("a complete entry loads");
+        assert_eq!(whole.indicators[0].sheet.formula, "Le calcul.");
+        assert_eq!(whole.indicators[0].breakdown, None);
+        for field in ["definition", "source", "formule", "limites"] {
+            let error = serde_json::from_str::<IndicatorCatalogue>(&catalogue_without(field))
+                .expect_err(field)
+                .to_string();
+            assert!(error.contains(field), "{field} : {error}");
+        }
+    }
 }

@@ -1,9 +1,10 @@
 //! The indicators of the report: what each one measures, how its cells relate, and in
 //! which order its modalities are shown. The catalogue of `schemas/indicateurs.json` comes
-//! first, then the indicators the report computes on its own.
+//! first, then the indicators the report computes on its own; each has its sheet (« fiche
+//! indicateur ») in the same catalogue, for the report's annex.
 
 use super::records::NOT_GIVEN;
-use crate::schema::{Indicator, SchemaSet, TOTAL_MODALITY};
+use crate::schema::{Indicator, SchemaSet, Sheet, TOTAL_MODALITY};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -283,6 +284,85 @@ fn over_representation_definitions(schemas: &SchemaSet) -> Vec<Definition> {
     .collect()
 }
 
+/// One indicator sheet (« fiche indicateur ») of the report's annex: the indicator as the
+/// report shows it (code, label, unit) and the four texts of `schemas/indicateurs.json`.
+/// Serialised with these English field names: `code`, `label`, `unit`, `definition`,
+/// `source`, `formula`, `limits`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IndicatorSheet {
+    pub code: String,
+    pub label: String,
+    /// The unit as written in the report (« demandes », « % », « pour 1 000 habitants »…).
+    pub unit: String,
+    pub definition: String,
+    pub source: String,
+    pub formula: String,
+    pub limits: String,
+}
+
+impl IndicatorSheet {
+    fn new(code: &str, label: &str, unit: &str, sheet: &Sheet) -> IndicatorSheet {
+        IndicatorSheet {
+            code: code.to_string(),
+            label: label.to_string(),
+            unit: unit.to_string(),
+            definition: sheet.definition.clone(),
+            source: sheet.source.clone(),
+            formula: sheet.formula.clone(),
+            limits: sheet.limits.clone(),
+        }
+    }
+}
+
+/// The sheet of every indicator of the report, in the order of [`definitions()`]: the
+/// catalogue's from `indicateurs`, the report's own from `indicateurs_calcules`. The
+/// label and unit are the report's. A definition without a sheet would be left out; the
+/// tests below make sure there is none.
+pub fn indicator_sheets(schemas: &SchemaSet) -> Vec<IndicatorSheet> {
+    definitions(schemas)
+        .iter()
+        .filter_map(|definition| {
+            let sheet = if definition.in_catalogue {
+                schemas
+                    .indicator(&definition.code, false)
+                    .map(|indicator| &indicator.sheet)
+            } else {
+                schemas
+                    .indicators
+                    .computed
+                    .iter()
+                    .find(|computed| computed.code == definition.code)
+                    .map(|computed| &computed.sheet)
+            }?;
+            Some(IndicatorSheet::new(
+                &definition.code,
+                &definition.label,
+                definition.unit.label(),
+                sheet,
+            ))
+        })
+        .collect()
+}
+
+/// The sheets of the census context (`contexte` of the catalogue: population and
+/// households, by age band and type), in catalogue order, for the annex beside the
+/// indicators they are compared with.
+pub fn context_sheets(schemas: &SchemaSet) -> Vec<IndicatorSheet> {
+    schemas
+        .indicators
+        .context
+        .iter()
+        .map(|indicator| {
+            IndicatorSheet::new(
+                &indicator.code,
+                &indicator.label,
+                &indicator.unit,
+                &indicator.sheet,
+            )
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -301,5 +381,131 @@ mod tests {
         );
         assert_eq!(remaining_band(Some(Decimal::from(20))), "20 € ou plus");
         assert_eq!(remaining_band(Some(Decimal::from(-3))), "Moins de 5 €");
+    }
+
+    fn embedded() -> &'static SchemaSet {
+        crate::schema::schemas().expect("the embedded schemas load")
+    }
+
+    #[test]
+    fn every_definition_has_exactly_one_sheet_with_its_label_and_unit() {
+        let schemas = embedded();
+        let catalogue = &schemas.indicators;
+        for definition in definitions(schemas) {
+            let in_catalogue: Vec<(&str, &str)> = catalogue
+                .indicators
+                .iter()
+                .filter(|indicator| indicator.code == definition.code)
+                .map(|indicator| (indicator.label.as_str(), indicator.unit.as_str()))
+                .collect();
+            let computed: Vec<(&str, &str)> = catalogue
+                .computed
+                .iter()
+                .filter(|computed| computed.code == definition.code)
+                .map(|computed| (computed.label.as_str(), computed.unit.as_str()))
+                .collect();
+            let found = if definition.in_catalogue {
+                assert!(
+                    computed.is_empty(),
+                    "{} : fiche en double dans indicateurs_calcules",
+                    definition.code
+                );
+                in_catalogue
+            } else {
+                assert!(
+                    in_catalogue.is_empty(),
+                    "{} : calculé par le rapport mais présent dans indicateurs",
+                    definition.code
+                );
+                computed
+            };
+            assert_eq!(
+                found,
+                vec![(definition.label.as_str(), definition.unit.label())],
+                "{} : il faut exactement une fiche, au libellé et à l'unité du rapport",
+                definition.code
+            );
+        }
+    }
+
+    #[test]
+    fn the_sheets_follow_the_definitions_one_for_one() {
+        let schemas = embedded();
+        let sheets = indicator_sheets(schemas);
+        let codes: Vec<String> = definitions(schemas)
+            .into_iter()
+            .map(|definition| definition.code)
+            .collect();
+        let sheet_codes: Vec<String> = sheets.iter().map(|sheet| sheet.code.clone()).collect();
+        assert_eq!(sheet_codes, codes);
+    }
+
+    #[test]
+    fn no_computed_sheet_names_an_unknown_indicator() {
+        let schemas = embedded();
+        let own: Vec<String> = definitions(schemas)
+            .into_iter()
+            .filter(|definition| !definition.in_catalogue)
+            .map(|definition| definition.code)
+            .collect();
+        for computed in &schemas.indicators.computed {
+            assert!(
+                own.contains(&computed.code),
+                "indicateurs_calcules : « {} » n'est pas un indicateur calculé par le rapport",
+                computed.code
+            );
+        }
+    }
+
+    #[test]
+    fn no_sheet_has_an_empty_text() {
+        let schemas = embedded();
+        let sheets: Vec<IndicatorSheet> = indicator_sheets(schemas)
+            .into_iter()
+            .chain(context_sheets(schemas))
+            .collect();
+        assert_eq!(
+            sheets.len(),
+            definitions(schemas).len() + schemas.indicators.context.len()
+        );
+        for sheet in sheets {
+            for (name, text) in [
+                ("unite", &sheet.unit),
+                ("definition", &sheet.definition),
+                ("source", &sheet.source),
+                ("formule", &sheet.formula),
+                ("limites", &sheet.limits),
+            ] {
+                assert!(!text.trim().is_empty(), "{} : {name} vide", sheet.code);
+            }
+        }
+    }
+
+    #[test]
+    fn a_sheet_serialises_with_english_keys() {
+        let schemas = embedded();
+        let sheet = indicator_sheets(schemas)
+            .into_iter()
+            .find(|sheet| sheet.code == "demandes_pour_1000_habitants")
+            .expect("the rate per 1 000 inhabitants has a sheet");
+        let value = serde_json::to_value(&sheet).expect("a sheet serialises");
+        let mut keys: Vec<&str> = value
+            .as_object()
+            .map(|object| object.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            [
+                "code",
+                "definition",
+                "formula",
+                "label",
+                "limits",
+                "source",
+                "unit"
+            ]
+        );
+        assert_eq!(value["unit"], "pour 1 000 habitants");
     }
 }

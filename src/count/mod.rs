@@ -19,7 +19,10 @@ mod grid;
 mod indicators;
 pub mod records;
 
-pub use definitions::{definitions, Definition, Kind, Unit, GRANTED_DECISIONS, REMAINING_BANDS};
+pub use definitions::{
+    context_sheets, definitions, indicator_sheets, Definition, IndicatorSheet, Kind, Unit,
+    GRANTED_DECISIONS, REMAINING_BANDS,
+};
 pub use forms::{median, round_to, MEDIAN_AMOUNT_STEP};
 pub use grid::{Consistency, Discrepancy};
 pub use indicators::{whole, Figure, Indicators, Key, Source};
