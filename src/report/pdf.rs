@@ -22,6 +22,8 @@ struct Data<'a> {
     sections: &'a [Section],
     key_figures: &'a [KeyFigure],
     portraits: &'a [Portrait],
+    /// The indicator sheets of the annex (`schemas/indicateurs.json`).
+    indicator_sheets: Vec<crate::count::IndicatorSheet>,
     banner: Option<String>,
     date: Option<String>,
     threshold: u32,
@@ -42,6 +44,7 @@ pub fn render(context: &Context, content: &Content) -> Result<Vec<u8>, ReportErr
         sections: &content.sections,
         key_figures: &content.key_figures,
         portraits: &content.portraits,
+        indicator_sheets: sheets()?,
         banner: context.banner(),
         date: context
             .options
@@ -58,6 +61,15 @@ pub fn render(context: &Context, content: &Content) -> Result<Vec<u8>, ReportErr
         date: context.options.date,
     };
     print::pdf(&document).map_err(|error| ReportError::render("le rapport PDF", error))
+}
+
+/// Every indicator's sheet, the report's then the census context's.
+fn sheets() -> Result<Vec<crate::count::IndicatorSheet>, ReportError> {
+    let schemas =
+        crate::schema::schemas().map_err(|error| ReportError::render("les schémas", error))?;
+    let mut sheets = crate::count::indicator_sheets(schemas);
+    sheets.extend(crate::count::context_sheets(schemas));
+    Ok(sheets)
 }
 
 fn modules() -> BTreeMap<String, Vec<u8>> {

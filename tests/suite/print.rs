@@ -594,3 +594,47 @@ fn the_evaluation_and_the_directory_are_printed_too() {
     }
     assert!(structures >= 20, "{structures}");
 }
+
+/// The annex has one sheet per indicator of the catalogue (`schemas/indicateurs.json`),
+/// each with its definition, source, formula, unit and limits.
+#[test]
+fn the_report_pdf_ends_with_a_sheet_per_indicator() {
+    if !present("pdftotext", "-v") {
+        return;
+    }
+    let schemas = observatoire::schema::schemas().expect("schemas");
+    let mut sheets = observatoire::count::indicator_sheets(schemas);
+    sheets.extend(observatoire::count::context_sheets(schemas));
+    assert!(sheets.len() >= 20, "{}", sheets.len());
+    let text = pdftotext(&report(false).join("rapport.pdf"), false);
+    // The annex starts with its one introductory sentence.
+    let annex = text
+        .split_once("Pour chaque indicateur du rapport")
+        .map(|(_, annex)| annex)
+        .expect("the annex");
+    let squeeze = |text: &str| -> String {
+        plain(text)
+            .chars()
+            .filter(|character| !character.is_whitespace() && *character != '-')
+            .collect()
+    };
+    let annex = squeeze(annex);
+    for sheet in &sheets {
+        for (field, value) in [
+            ("code", &sheet.code),
+            ("definition", &sheet.definition),
+            ("limits", &sheet.limits),
+        ] {
+            assert!(
+                annex.contains(&squeeze(value)),
+                "{}: its {field} is not in the annex",
+                sheet.code
+            );
+        }
+    }
+    assert_eq!(
+        annex.matches("Définition").count(),
+        sheets.len(),
+        "one sheet per indicator"
+    );
+}
