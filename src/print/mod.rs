@@ -168,19 +168,21 @@ impl World for Sandbox {
 /// The document as PDF bytes.
 pub fn pdf(document: &Document) -> Result<Vec<u8>, PrintError> {
     let sandbox = Sandbox::new(document)?;
-    let compiled = typst::compile::<PagedDocument>(&sandbox).output;
-    let paged = compiled.map_err(|errors| {
+    // The first three errors of a step, each with its line in the template.
+    let failed = |step: &str, errors: &[SourceDiagnostic]| {
         let described: Vec<String> = errors
             .iter()
             .take(3)
             .map(|error| sandbox.describe(error))
             .collect();
         PrintError(format!(
-            "la mise en page de {} a échoué : {}",
+            "{step} de {} a échoué : {}",
             document.ident,
             described.join(" ; ")
         ))
-    })?;
+    };
+    let compiled = typst::compile::<PagedDocument>(&sandbox).output;
+    let paged = compiled.map_err(|errors| failed("la mise en page", &errors))?;
     let timestamp = document.date.and_then(|date| {
         Datetime::from_ymd(date.year(), date.month() as u8, date.day() as u8)
             .map(typst_pdf::Timestamp::new_utc)
@@ -191,18 +193,7 @@ pub fn pdf(document: &Document) -> Result<Vec<u8>, PrintError> {
         timestamp,
         ..typst_pdf::PdfOptions::default()
     };
-    typst_pdf::pdf(&paged, &options).map_err(|errors| {
-        let described: Vec<String> = errors
-            .iter()
-            .take(3)
-            .map(|error| sandbox.describe(error))
-            .collect();
-        PrintError(format!(
-            "l'écriture PDF de {} a échoué : {}",
-            document.ident,
-            described.join(" ; ")
-        ))
-    })
+    typst_pdf::pdf(&paged, &options).map_err(|errors| failed("l'écriture PDF", &errors))
 }
 
 /// The data of a document as JSON bytes, for [`Document::data`].

@@ -3,7 +3,7 @@
 //! and a few sentences of reading. Every figure goes through the same mask as the rest of
 //! the report: a hidden value shows « s », is never drawn and is never put in words.
 
-use super::profile::{age_modalities, age_shares, share_series, shown_share};
+use super::profile::{self, AgeProfile};
 use super::{variation, Builder, ChartItem, KEY_INDICATORS};
 use crate::count::{Unit, NETWORK};
 use crate::report::charts::{Chart, Series, Shape};
@@ -239,62 +239,17 @@ fn trend_chart(builder: &Builder, code: &str, name: &str) -> Chart {
 /// The commune's requesters by age band against its census population.
 fn age_profile(builder: &Builder, code: &str, name: &str, vintage: i32) -> (Table, Chart) {
     let year = builder.context.year;
-    let modalities = age_modalities(builder);
-    let shares = age_shares(builder, vintage, &modalities, code);
-    let rows = modalities
-        .iter()
-        .zip(&shares)
-        .map(|(modality, (request, population))| {
-            vec![
-                Shown::text(modality.clone()),
-                shown_share(*request),
-                shown_share(*population),
-            ]
-        })
-        .collect();
-    let id = format!("fiche-{code}-ages");
-    let table = Table {
-        id: id.clone(),
-        title: format!("Âge des demandeurs et de la population, {year}"),
-        headers: vec![
-            "Tranche d'âge".to_string(),
-            "Part des demandes (%)".to_string(),
-            format!("Part de la population {vintage} (%)"),
-        ],
-        rows,
-        note: Some(
-            "Population : recensement de l'Insee ; la première tranche ne compte que les 15 ans ou plus. Les parts des demandes ne sont pas publiées si une tranche est couverte par le secret."
-                .to_string(),
-        ),
-    };
-    let requests = share_series(
-        "Demandeurs (%)".to_string(),
-        shares.iter().map(|(request, _)| *request),
-    );
-    let population = share_series(
-        format!("Population {vintage} (%)"),
-        shares.iter().map(|(_, population)| *population),
-    );
-    let description = modalities
-        .iter()
-        .zip(requests.labels.iter().zip(&population.labels))
-        .map(|(modality, (request, population))| {
-            format!("{modality} : {request} des demandes, {population} de la population")
-        })
-        .collect::<Vec<_>>()
-        .join(" ; ");
-    let chart = Chart {
-        id: id.clone(),
-        title: format!("Âge des demandeurs et de la population – {name}, {year}"),
-        description: format!("{description}."),
-        source: format!("{} ; Insee, recensement {vintage}", builder.source_line()),
-        shape: Shape::Bars,
-        categories: modalities,
-        series: vec![requests, population],
-        table_id: id,
-        banner: builder.context.banner(),
-    };
-    (table, chart)
+    profile::age_profile(
+        builder,
+        vintage,
+        &AgeProfile {
+            commune: code,
+            id: &format!("fiche-{code}-ages"),
+            table_title: format!("Âge des demandeurs et de la population, {year}"),
+            chart_title: format!("Âge des demandeurs et de la population – {name}, {year}"),
+            note: "Population : recensement de l'Insee ; la première tranche ne compte que les 15 ans ou plus. Les parts des demandes ne sont pas publiées si une tranche est couverte par le secret.",
+        },
+    )
 }
 
 /// A published value in words, or `None` when it is hidden or absent.

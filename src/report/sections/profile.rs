@@ -201,8 +201,36 @@ pub(super) fn share_series(name: String, shares: impl Iterator<Item = Option<Dec
 /// chart.
 fn age_comparison(builder: &mut Builder, vintage: i32) {
     let year = builder.context.year;
+    let title = format!("Âge des demandeurs et de la population – réseau, {year}");
+    let (table, chart) = age_profile(
+        builder,
+        vintage,
+        &AgeProfile {
+            commune: NETWORK,
+            id: "profil-population",
+            table_title: title.clone(),
+            chart_title: title,
+            note: "Population : tranches du recensement (POP T0) ; la première tranche ne compte que les 15 ans ou plus.",
+        },
+    );
+    builder.table(Some(table));
+    builder.chart(chart);
+}
+
+/// What names an age profile: whose it is, its id, its titles and its table's note.
+pub(super) struct AgeProfile<'a> {
+    pub commune: &'a str,
+    pub id: &'a str,
+    pub table_title: String,
+    pub chart_title: String,
+    pub note: &'a str,
+}
+
+/// The requesters of a commune (or of the network) beside its census population by age
+/// band: the table and its chart, the requests' shares « s » when a band is hidden.
+pub(super) fn age_profile(builder: &Builder, vintage: i32, profile: &AgeProfile) -> (Table, Chart) {
     let modalities = age_modalities(builder);
-    let shares = age_shares(builder, vintage, &modalities, NETWORK);
+    let shares = age_shares(builder, vintage, &modalities, profile.commune);
     let rows = modalities
         .iter()
         .zip(&shares)
@@ -214,17 +242,17 @@ fn age_comparison(builder: &mut Builder, vintage: i32) {
             ]
         })
         .collect();
-    builder.table(Some(Table {
-        id: "profil-population".to_string(),
-        title: format!("Âge des demandeurs et de la population – réseau, {year}"),
+    let table = Table {
+        id: profile.id.to_string(),
+        title: profile.table_title.clone(),
         headers: vec![
             "Tranche d'âge".to_string(),
             "Part des demandes (%)".to_string(),
             format!("Part de la population {vintage} (%)"),
         ],
         rows,
-        note: Some("Population : tranches du recensement (POP T0) ; la première tranche ne compte que les 15 ans ou plus.".to_string()),
-    }));
+        note: Some(profile.note.to_string()),
+    };
     let requests = share_series(
         "Demandeurs (%)".to_string(),
         shares.iter().map(|(request, _)| *request),
@@ -242,15 +270,15 @@ fn age_comparison(builder: &mut Builder, vintage: i32) {
         .collect::<Vec<_>>()
         .join(" ; ");
     let chart = Chart {
-        id: "profil-population".to_string(),
-        title: format!("Âge des demandeurs et de la population – réseau, {year}"),
+        id: profile.id.to_string(),
+        title: profile.chart_title.clone(),
         description: format!("{description}."),
         source: format!("{} ; Insee, recensement {vintage}", builder.source_line()),
         shape: Shape::Bars,
         categories: modalities,
         series: vec![requests, population],
-        table_id: "profil-population".to_string(),
+        table_id: profile.id.to_string(),
         banner: builder.context.banner(),
     };
-    builder.chart(chart);
+    (table, chart)
 }
