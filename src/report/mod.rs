@@ -38,7 +38,8 @@ pub struct ReportOptions {
     /// Typeset `rapport.pdf` and the portraits `fiches/*.pdf` (the command does; a
     /// caller that only wants the figures leaves them out).
     pub pdf: bool,
-    /// Write the annual event's decks (`diaporama.pdf`, `diaporama.odp`).
+    /// Write the annual event's decks (`diaporama.pdf`, `diaporama.odp`): published
+    /// edition only, since slides show the published (masked) figures and nothing else.
     pub deck: bool,
 }
 
@@ -236,7 +237,7 @@ fn render_files(context: &Context) -> Result<Vec<OutputFile>, ReportError> {
             });
         }
     }
-    if context.options.deck {
+    if context.options.deck && !context.options.internal {
         files.push(OutputFile {
             path: PathBuf::from("diaporama.pdf"),
             bytes: deck::pdf(context, &content)?,

@@ -222,9 +222,11 @@ fn the_internal_edition_carries_its_banner_on_every_page() {
         return;
     }
     let folder = report(true);
+    // The slides show published figures only: the internal edition has none.
+    assert!(!folder.join("diaporama.pdf").exists());
+    assert!(!folder.join("diaporama.odp").exists());
     for pdf in [
         folder.join("rapport.pdf"),
-        folder.join("diaporama.pdf"),
         folder.join("fiches/44015-blain.pdf"),
     ] {
         for (number, text) in page_texts(&pdf).iter().enumerate() {
