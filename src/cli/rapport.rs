@@ -1,4 +1,4 @@
-//! `observatoire rapport DOSSIER --sortie DIR [--annee N] [--interne] [--date AAAA-MM-JJ]`
+//! `observatoire rapport DOSSIER --sortie DIR [--annee N] [--interne] [--date AAAA-MM-JJ] [--sans-diaporama]`
 
 use chrono::NaiveDate;
 use clap::Args;
